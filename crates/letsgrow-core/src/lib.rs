@@ -1,0 +1,10 @@
+//! Domain types and pure rules shared by every other crate.
+//!
+//! Invariant: nothing in this crate performs IO (no network, no database, no
+//! file system, no clock reads except where a caller passes `now`).
+
+pub mod platform;
+pub mod text;
+pub mod validate;
+
+pub use platform::Platform;
