@@ -1,0 +1,138 @@
+//! `letsgrow`: one binary for the whole product.
+//!
+//! `serve` runs the API and web UI (and, as later features land, the scheduler
+//! and workers) in one process; `migrate` applies database migrations;
+//! `openapi` prints the API document the web client is generated from.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use letsgrow_config::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "letsgrow", version, about = "LetsGrow: a self-hostable social media growth platform")]
+struct Cli {
+    /// TOML configuration file (values there are overridden by LETSGROW__* environment variables).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and web UI (embedded default: SQLite in the data directory, no other service needed).
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit.
+    Migrate(DataArgs),
+    /// Print the OpenAPI document as JSON.
+    Openapi,
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// Data directory for the SQLite database and generated secrets [default: ./data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1].
+    #[arg(long)]
+    host: Option<String>,
+    /// Port to listen on; 0 picks a free one [default: 5000].
+    #[arg(long)]
+    port: Option<u16>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Openapi => {
+            let doc = letsgrow_server::openapi_document();
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            Ok(())
+        }
+        Command::Migrate(args) => {
+            let mut config = Config::load(cli.config.as_deref())?;
+            if let Some(dir) = args.data_dir {
+                config.server.data_dir = dir;
+            }
+            letsgrow_server::telemetry::init(&config.log);
+            let db = connect(&config).await?;
+            let applied = db.migrate().await.context("applying migrations")?;
+            tracing::info!(applied, "migrations up to date");
+            println!("applied {applied} migration(s); the database is up to date");
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let mut config = Config::load(cli.config.as_deref())?;
+            if let Some(host) = args.host {
+                config.server.host = host;
+            }
+            if let Some(port) = args.port {
+                config.server.port = port;
+            }
+            if let Some(dir) = args.data.data_dir {
+                config.server.data_dir = dir;
+            }
+            serve(config).await
+        }
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<letsgrow_db::Db> {
+    std::fs::create_dir_all(&config.server.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.server.data_dir.display()))?;
+    letsgrow_db::Db::connect(
+        config.database.url.as_ref().map(|u| u.expose()),
+        &config.server.data_dir,
+        config.database.max_connections,
+    )
+    .await
+    .context("connecting to the database (database.url)")
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    letsgrow_server::telemetry::init(&config.log);
+    let secrets = letsgrow_config::load_or_create_secrets(&config)?;
+    let db = connect(&config).await?;
+    let applied = db.migrate().await.context("applying migrations")?;
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    let addr = format!("{}:{}", config.server.host, config.server.port);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("could not listen on {addr} (is another process using the port? try --port)"))?;
+    let local = listener.local_addr()?;
+    let backend = format!("{:?}", db.backend()).to_lowercase();
+    let state = letsgrow_server::build_state(config, &secrets, db.clone()).await?;
+    tracing::info!(%local, database = %backend, "LetsGrow is listening");
+    println!("LetsGrow is listening on http://{local}");
+    letsgrow_server::serve(listener, state, letsgrow_server::shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
