@@ -291,12 +291,18 @@ impl Config {
             });
         }
         for (rule, value) in [
-            ("rate_limit.login_per_ip_per_minute", self.rate_limit.login_per_ip_per_minute),
+            (
+                "rate_limit.login_per_ip_per_minute",
+                self.rate_limit.login_per_ip_per_minute,
+            ),
             (
                 "rate_limit.login_per_email_per_15_minutes",
                 self.rate_limit.login_per_email_per_15_minutes,
             ),
-            ("rate_limit.register_per_ip_per_hour", self.rate_limit.register_per_ip_per_hour),
+            (
+                "rate_limit.register_per_ip_per_hour",
+                self.rate_limit.register_per_ip_per_hour,
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::Rule {
@@ -350,6 +356,7 @@ fn describe_figment_error(e: figment::Error) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail closures return figment::Error
 mod tests {
     use super::*;
 
@@ -373,7 +380,10 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.create_file("c.toml", "[server]\nport = 7000\nhost = \"0.0.0.0\"\n")?;
             jail.set_env("LETSGROW__SERVER__PORT", "7001");
-            jail.set_env("LETSGROW__DATABASE__URL", "postgres://postgres@127.0.0.1/test");
+            jail.set_env(
+                "LETSGROW__DATABASE__URL",
+                "postgres://postgres@127.0.0.1/test",
+            );
             let c = Config::load(Some(Path::new("c.toml"))).map_err(|e| e.to_string())?;
             assert_eq!(c.server.port, 7001);
             assert_eq!(c.server.host, "0.0.0.0");

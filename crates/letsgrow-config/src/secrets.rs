@@ -161,7 +161,11 @@ fn resolve_active(
 }
 
 /// Decodes base64 key material and refuses short or low-entropy keys.
-fn decode_key(key: &'static str, value: &str, exact_len: Option<usize>) -> Result<Vec<u8>, ConfigError> {
+fn decode_key(
+    key: &'static str,
+    value: &str,
+    exact_len: Option<usize>,
+) -> Result<Vec<u8>, ConfigError> {
     let bytes = B64.decode(value.trim()).map_err(|_| ConfigError::Rule {
         key,
         reason: "must be base64 (standard alphabet, with padding)".into(),
@@ -176,7 +180,10 @@ fn decode_key(key: &'static str, value: &str, exact_len: Option<usize>) -> Resul
         None if bytes.len() < 32 => {
             return Err(ConfigError::Rule {
                 key,
-                reason: format!("is too weak: it decodes to {} bytes; at least 32 random bytes are required", bytes.len()),
+                reason: format!(
+                    "is too weak: it decodes to {} bytes; at least 32 random bytes are required",
+                    bytes.len()
+                ),
             });
         }
         _ => {}
@@ -210,7 +217,10 @@ fn load_or_create_file(data_dir: &Path) -> Result<SecretsFile, ConfigError> {
     let path = data_dir.join(SECRETS_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|e| {
-            ConfigError::Invalid(format!("{} is not a valid secrets file: {e}", path.display()))
+            ConfigError::Invalid(format!(
+                "{} is not a valid secrets file: {e}",
+                path.display()
+            ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let file = SecretsFile {
@@ -265,7 +275,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(SECRETS_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(SECRETS_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         assert!(!format!("{a:?}").contains(&B64.encode(&a.signing_key)));
@@ -277,11 +290,17 @@ mod tests {
         let mut c = dev_config(dir.path());
         c.env = Environment::Production;
         let err = load_or_create_secrets(&c).unwrap_err().to_string();
-        assert!(err.contains("auth.signing_key") && err.contains("required"), "{err}");
+        assert!(
+            err.contains("auth.signing_key") && err.contains("required"),
+            "{err}"
+        );
 
         c.auth.signing_key = Some(Secret::new(B64.encode([7u8; 64])));
         let err = load_or_create_secrets(&c).unwrap_err().to_string();
-        assert!(err.contains("auth.signing_key") && err.contains("weak"), "{err}");
+        assert!(
+            err.contains("auth.signing_key") && err.contains("weak"),
+            "{err}"
+        );
 
         c.auth.signing_key = Some(Secret::new(B64.encode(b"short")));
         let err = load_or_create_secrets(&c).unwrap_err().to_string();
@@ -291,13 +310,20 @@ mod tests {
         let err = load_or_create_secrets(&c).unwrap_err().to_string();
         assert!(err.contains("crypto.keys"), "{err}");
 
-        c.crypto.keys.insert("k1".into(), Secret::new(random_b64(16)));
+        c.crypto
+            .keys
+            .insert("k1".into(), Secret::new(random_b64(16)));
         let err = load_or_create_secrets(&c).unwrap_err().to_string();
         assert!(err.contains("exactly 32 bytes"), "{err}");
 
-        c.crypto.keys.insert("k1".into(), Secret::new(random_b64(32)));
+        c.crypto
+            .keys
+            .insert("k1".into(), Secret::new(random_b64(32)));
         let m = load_or_create_secrets(&c).unwrap();
         assert_eq!(m.active_key_id, "k1");
-        assert!(!dir.path().join(SECRETS_FILE).exists(), "production never writes secrets");
+        assert!(
+            !dir.path().join(SECRETS_FILE).exists(),
+            "production never writes secrets"
+        );
     }
 }

@@ -52,7 +52,9 @@ impl fmt::Display for Platform {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown platform {0:?}; expected one of x, bluesky, mastodon, linkedin, reddit, instagram, threads, webhook")]
+#[error(
+    "unknown platform {0:?}; expected one of x, bluesky, mastodon, linkedin, reddit, instagram, threads, webhook"
+)]
 pub struct UnknownPlatform(pub String);
 
 impl FromStr for Platform {

@@ -48,11 +48,29 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(normalize_email("  Alice@Example.COM ").as_deref(), Ok("alice@example.com"));
-        assert_eq!(normalize_email("Ünïcødé@Exämple.de").as_deref(), Ok("ünïcødé@exämple.de"));
-        for bad in ["", "   ", "alice", "alice@", "@example.com", "a b@example.com", "alice@example",
-            "alice@@example.com", "alice@exa mple.com", "al\u{0}ice@example.com", "alice@-example.com",
-            ".alice@example.com", "alice@example..com"] {
+        assert_eq!(
+            normalize_email("  Alice@Example.COM ").as_deref(),
+            Ok("alice@example.com")
+        );
+        assert_eq!(
+            normalize_email("Ünïcødé@Exämple.de").as_deref(),
+            Ok("ünïcødé@exämple.de")
+        );
+        for bad in [
+            "",
+            "   ",
+            "alice",
+            "alice@",
+            "@example.com",
+            "a b@example.com",
+            "alice@example",
+            "alice@@example.com",
+            "alice@exa mple.com",
+            "al\u{0}ice@example.com",
+            "alice@-example.com",
+            ".alice@example.com",
+            "alice@example..com",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(normalize_email(&format!("{}@example.com", "a".repeat(65))).is_err());

@@ -86,10 +86,13 @@ impl Db {
                     .await?;
                 Ok(Db::Postgres(pool))
             }
-            Some(u) => Self::connect_sqlite(SqliteConnectOptions::from_str(u)?, max_connections).await,
+            Some(u) => {
+                Self::connect_sqlite(SqliteConnectOptions::from_str(u)?, max_connections).await
+            }
             None => {
                 let path = data_dir.join("letsgrow.db");
-                Self::connect_sqlite(SqliteConnectOptions::new().filename(path), max_connections).await
+                Self::connect_sqlite(SqliteConnectOptions::new().filename(path), max_connections)
+                    .await
             }
         }
     }
@@ -145,7 +148,10 @@ impl Db {
             .map_err(|e| format!("database unreachable or not migrated: {e}"))?;
         let known = self.migrator().iter().count();
         if applied < known {
-            return Err(format!("{} of {known} migrations applied; run `letsgrow migrate`", applied));
+            return Err(format!(
+                "{} of {known} migrations applied; run `letsgrow migrate`",
+                applied
+            ));
         }
         Ok(())
     }

@@ -65,7 +65,13 @@ pub enum Rotation {
 }
 
 /// Atomically consumes refresh token `hash` and stores `new_hash` in its place.
-pub async fn rotate_refresh(db: &Db, hash: &str, new_hash: &str, now_ms: i64, new_expires_at: i64) -> DbResult<Rotation> {
+pub async fn rotate_refresh(
+    db: &Db,
+    hash: &str,
+    new_hash: &str,
+    now_ms: i64,
+    new_expires_at: i64,
+) -> DbResult<Rotation> {
     let result = on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         // Claim the token: only one concurrent presenter can win this update.
@@ -137,18 +143,30 @@ pub async fn rotate_refresh(db: &Db, hash: &str, new_hash: &str, now_ms: i64, ne
 pub async fn live(db: &Db, session_id: &str, now_ms: i64) -> DbResult<Option<SessionRow>> {
     let sql = "SELECT id, user_id, created_at, last_used_at, expires_at, revoked_at FROM sessions \
                WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2";
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, SessionRow>(sql).bind(session_id).bind(now_ms).fetch_optional(pool).await?))
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, SessionRow>(sql).bind(session_id).bind(now_ms).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn revoke(db: &Db, session_id: &str, reason: &str, now_ms: i64) -> DbResult<u64> {
     let sql = "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL";
-    Ok(on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(reason).bind(session_id).execute(pool).await?.rows_affected()))
+    Ok(
+        on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(reason).bind(session_id).execute(pool).await?.rows_affected()),
+    )
 }
 
 /// Revokes every live session of `user_id` except `keep` (if given).
-pub async fn revoke_all_for_user(db: &Db, user_id: &str, keep: Option<&str>, reason: &str, now_ms: i64) -> DbResult<u64> {
+pub async fn revoke_all_for_user(
+    db: &Db,
+    user_id: &str,
+    keep: Option<&str>,
+    reason: &str,
+    now_ms: i64,
+) -> DbResult<u64> {
     let sql = "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 \
                WHERE user_id = $3 AND revoked_at IS NULL AND id <> $4";
     let keep = keep.unwrap_or("");
-    Ok(on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(reason).bind(user_id).bind(keep).execute(pool).await?.rows_affected()))
+    Ok(
+        on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(reason).bind(user_id).bind(keep).execute(pool).await?.rows_affected()),
+    )
 }

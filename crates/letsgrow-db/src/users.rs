@@ -33,18 +33,22 @@ pub async fn insert(db: &Db, email: &str, password_hash: &str, now_ms: i64) -> D
 
 pub async fn by_email(db: &Db, email: &str) -> DbResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
         .bind(email)
         .fetch_optional(pool)
-        .await?))
+        .await?),
+    )
 }
 
 pub async fn by_id(db: &Db, id: &str) -> DbResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(pool)
-        .await?))
+        .await?),
+    )
 }
 
 pub async fn set_password_hash(db: &Db, id: &str, hash: &str, now_ms: i64) -> DbResult<bool> {
@@ -53,12 +57,21 @@ pub async fn set_password_hash(db: &Db, id: &str, hash: &str, now_ms: i64) -> Db
     Ok(done == 1)
 }
 
-pub async fn set_timezone(db: &Db, id: &str, timezone: &str, now_ms: i64) -> DbResult<Option<UserRow>> {
-    let sql = format!("UPDATE users SET timezone = $1, updated_at = $2 WHERE id = $3 RETURNING {COLUMNS}");
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
+pub async fn set_timezone(
+    db: &Db,
+    id: &str,
+    timezone: &str,
+    now_ms: i64,
+) -> DbResult<Option<UserRow>> {
+    let sql = format!(
+        "UPDATE users SET timezone = $1, updated_at = $2 WHERE id = $3 RETURNING {COLUMNS}"
+    );
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
         .bind(timezone)
         .bind(now_ms)
         .bind(id)
         .fetch_optional(pool)
-        .await?))
+        .await?),
+    )
 }

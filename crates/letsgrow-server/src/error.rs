@@ -108,8 +108,13 @@ impl ApiError {
             1 => "One field is invalid.".to_owned(),
             n => format!("{n} fields are invalid."),
         };
-        let map: Map<String, Value> = fields.0.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
-        ApiError::new(ErrorCode::ValidationFailed, summary).with_detail("fields", Value::Object(map))
+        let map: Map<String, Value> = fields
+            .0
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        ApiError::new(ErrorCode::ValidationFailed, summary)
+            .with_detail("fields", Value::Object(map))
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
@@ -139,16 +144,20 @@ impl ApiError {
     /// A 500 whose cause is logged, never returned.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        ApiError::new(ErrorCode::Internal, "Something went wrong on our side. The error has been logged.")
+        ApiError::new(
+            ErrorCode::Internal,
+            "Something went wrong on our side. The error has been logged.",
+        )
     }
 }
 
 impl From<letsgrow_db::DbError> for ApiError {
     fn from(e: letsgrow_db::DbError) -> Self {
         match e {
-            letsgrow_db::DbError::Conflict(what) => {
-                ApiError::new(ErrorCode::Conflict, format!("A record with this {what} already exists."))
-            }
+            letsgrow_db::DbError::Conflict(what) => ApiError::new(
+                ErrorCode::Conflict,
+                format!("A record with this {what} already exists."),
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -160,10 +169,16 @@ pub struct FieldErrors(pub BTreeMap<String, String>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
     }
     pub fn into_result(self) -> Result<(), ApiError> {
-        if self.0.is_empty() { Ok(()) } else { Err(ApiError::validation(self)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self))
+        }
     }
 }
 
@@ -211,11 +226,29 @@ mod tests {
     fn every_code_is_snake_case_and_4xx_or_5xx() {
         use ErrorCode::*;
         for c in [
-            InvalidJson, BadRequest, Unauthorized, InvalidCredentials, InvalidRefreshToken, RefreshTokenReused,
-            Forbidden, NotFound, MethodNotAllowed, EmailTaken, Conflict, PayloadTooLarge, UnsupportedMediaType,
-            ValidationFailed, RateLimited, Internal, Unavailable,
+            InvalidJson,
+            BadRequest,
+            Unauthorized,
+            InvalidCredentials,
+            InvalidRefreshToken,
+            RefreshTokenReused,
+            Forbidden,
+            NotFound,
+            MethodNotAllowed,
+            EmailTaken,
+            Conflict,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            ValidationFailed,
+            RateLimited,
+            Internal,
+            Unavailable,
         ] {
-            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+            assert!(
+                c.as_str()
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '_')
+            );
             assert!(c.status().is_client_error() || c.status().is_server_error());
         }
     }

@@ -35,26 +35,33 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             ));
         }
         let limit = state.config.server.max_body_bytes;
-        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|e| {
-            if is_length_limit(&e) {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!("The request body is larger than the limit of {limit} bytes."),
-                )
-                .with_detail("limit_bytes", limit)
-            } else {
-                ApiError::new(ErrorCode::BadRequest, "The request body could not be read.")
-            }
-        })?;
+        let bytes = axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map_err(|e| {
+                if is_length_limit(&e) {
+                    ApiError::new(
+                        ErrorCode::PayloadTooLarge,
+                        format!("The request body is larger than the limit of {limit} bytes."),
+                    )
+                    .with_detail("limit_bytes", limit)
+                } else {
+                    ApiError::new(ErrorCode::BadRequest, "The request body could not be read.")
+                }
+            })?;
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            ApiError::new(ErrorCode::InvalidJson, format!("The request body is not valid JSON: {e}."))
-                .with_detail("line", e.line())
-                .with_detail("column", e.column())
+            ApiError::new(
+                ErrorCode::InvalidJson,
+                format!("The request body is not valid JSON: {e}."),
+            )
+            .with_detail("line", e.line())
+            .with_detail("column", e.column())
         })?;
         let mut nul = FieldErrors::default();
         find_nul(&value, "", &mut nul);
         nul.into_result()?;
-        serde_json::from_value::<T>(value).map(ApiJson).map_err(|e| data_error(&e))
+        serde_json::from_value::<T>(value)
+            .map(ApiJson)
+            .map_err(|e| data_error(&e))
     }
 }
 
@@ -71,9 +78,17 @@ fn is_length_limit(e: &axum::Error) -> bool {
 
 /// Records every string (or key) that contains a NUL byte, by JSON path.
 fn find_nul(value: &Value, path: &str, out: &mut FieldErrors) {
-    let here = |p: &str| if p.is_empty() { "body".to_owned() } else { p.to_owned() };
+    let here = |p: &str| {
+        if p.is_empty() {
+            "body".to_owned()
+        } else {
+            p.to_owned()
+        }
+    };
     match value {
-        Value::String(s) if s.contains('\0') => out.add(&here(path), "must not contain NUL (\\u0000) characters"),
+        Value::String(s) if s.contains('\0') => {
+            out.add(&here(path), "must not contain NUL (\\u0000) characters")
+        }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 find_nul(v, &format!("{path}[{i}]"), out);
@@ -81,9 +96,16 @@ fn find_nul(value: &Value, path: &str, out: &mut FieldErrors) {
         }
         Value::Object(map) => {
             for (k, v) in map {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 if k.contains('\0') {
-                    out.add(&here(path), "field names must not contain NUL (\\u0000) characters");
+                    out.add(
+                        &here(path),
+                        "field names must not contain NUL (\\u0000) characters",
+                    );
                 }
                 find_nul(v, &p, out);
             }
@@ -116,7 +138,10 @@ pub struct ClientIp(pub IpAddr);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if state.config.server.trust_proxy
             && let Some(ip) = parts
                 .headers
@@ -151,7 +176,8 @@ mod tests {
 
     #[test]
     fn nul_bytes_are_found_by_path() {
-        let v: Value = serde_json::from_str(r#"{"a":"x\u0000","b":[{"c":"\u0000"}],"d":"ok"}"#).unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"a":"x\u0000","b":[{"c":"\u0000"}],"d":"ok"}"#).unwrap();
         let mut f = FieldErrors::default();
         find_nul(&v, "", &mut f);
         assert_eq!(f.0.keys().cloned().collect::<Vec<_>>(), vec!["a", "b[0].c"]);
@@ -159,7 +185,10 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_fields_are_named() {
-        let e = serde_json::from_value::<Login>(serde_json::json!({"email":"a","password":"b","admin":true})).unwrap_err();
+        let e = serde_json::from_value::<Login>(
+            serde_json::json!({"email":"a","password":"b","admin":true}),
+        )
+        .unwrap_err();
         let err = data_error(&e);
         assert_eq!(err.details["fields"]["admin"], "is not a known field");
         let e = serde_json::from_value::<Login>(serde_json::json!({"email":"a"})).unwrap_err();

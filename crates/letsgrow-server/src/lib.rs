@@ -25,18 +25,29 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Connects to Redis when configured.
-pub async fn connect_redis(config: &Config) -> anyhow::Result<Option<redis::aio::ConnectionManager>> {
-    let Some(url) = &config.redis.url else { return Ok(None) };
+pub async fn connect_redis(
+    config: &Config,
+) -> anyhow::Result<Option<redis::aio::ConnectionManager>> {
+    let Some(url) = &config.redis.url else {
+        return Ok(None);
+    };
     let client = redis::Client::open(url.expose()).context("redis.url is not a valid Redis URL")?;
-    let conn = tokio::time::timeout(Duration::from_secs(10), redis::aio::ConnectionManager::new(client))
-        .await
-        .context("timed out connecting to Redis (redis.url)")?
-        .context("could not connect to Redis (redis.url)")?;
+    let conn = tokio::time::timeout(
+        Duration::from_secs(10),
+        redis::aio::ConnectionManager::new(client),
+    )
+    .await
+    .context("timed out connecting to Redis (redis.url)")?
+    .context("could not connect to Redis (redis.url)")?;
     Ok(Some(conn))
 }
 
 /// Builds the shared state from configuration, key material and a migrated database.
-pub async fn build_state(config: Config, secrets: &SecretMaterial, db: Db) -> anyhow::Result<AppState> {
+pub async fn build_state(
+    config: Config,
+    secrets: &SecretMaterial,
+    db: Db,
+) -> anyhow::Result<AppState> {
     let redis = connect_redis(&config).await?;
     let limiter = match &redis {
         Some(conn) => ratelimit::RateLimiter::redis(conn.clone(), config.redis.key_prefix.clone()),
@@ -63,7 +74,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Resolves on SIGINT or SIGTERM.

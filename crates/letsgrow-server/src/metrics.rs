@@ -5,7 +5,9 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
 
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
 
 #[derive(Default)]
 struct Series {
@@ -23,7 +25,8 @@ pub struct Metrics {
 impl Metrics {
     pub fn record(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
         if let Ok(mut m) = self.requests.lock() {
-            *m.entry((route.to_owned(), method.to_owned(), status)).or_default() += 1;
+            *m.entry((route.to_owned(), method.to_owned(), status))
+                .or_default() += 1;
         }
         let secs = elapsed.as_secs_f64();
         if let Ok(mut m) = self.latency.lock() {
@@ -41,7 +44,9 @@ impl Metrics {
     /// The Prometheus text exposition format (version 0.0.4).
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str("# HELP letsgrow_http_requests_total HTTP requests by route, method and status.\n");
+        out.push_str(
+            "# HELP letsgrow_http_requests_total HTTP requests by route, method and status.\n",
+        );
         out.push_str("# TYPE letsgrow_http_requests_total counter\n");
         if let Ok(m) = self.requests.lock() {
             for ((route, method, status), n) in m.iter() {
@@ -59,11 +64,27 @@ impl Metrics {
             for ((route, method), s) in m.iter() {
                 let labels = format!("route=\"{}\",method=\"{}\"", escape(route), escape(method));
                 for (i, b) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(out, "letsgrow_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}", s.buckets[i]);
+                    let _ = writeln!(
+                        out,
+                        "letsgrow_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}",
+                        s.buckets[i]
+                    );
                 }
-                let _ = writeln!(out, "letsgrow_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-                let _ = writeln!(out, "letsgrow_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
-                let _ = writeln!(out, "letsgrow_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+                let _ = writeln!(
+                    out,
+                    "letsgrow_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                    s.count
+                );
+                let _ = writeln!(
+                    out,
+                    "letsgrow_http_request_duration_seconds_sum{{{labels}}} {}",
+                    s.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "letsgrow_http_request_duration_seconds_count{{{labels}}} {}",
+                    s.count
+                );
             }
         }
         out
@@ -71,7 +92,9 @@ impl Metrics {
 }
 
 fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]

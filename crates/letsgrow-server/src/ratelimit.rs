@@ -23,7 +23,10 @@ pub enum Decision {
 
 pub enum RateLimiter {
     Memory(Mutex<HashMap<String, i64>>),
-    Redis { conn: redis::aio::ConnectionManager, prefix: String },
+    Redis {
+        conn: redis::aio::ConnectionManager,
+        prefix: String,
+    },
 }
 
 /// GCRA in Redis: keeps the theoretical arrival time (ms) per key; time comes
@@ -50,18 +53,25 @@ impl RateLimiter {
     }
 
     pub fn redis(conn: redis::aio::ConnectionManager, prefix: impl Into<String>) -> Self {
-        RateLimiter::Redis { conn, prefix: prefix.into() }
+        RateLimiter::Redis {
+            conn,
+            prefix: prefix.into(),
+        }
     }
 
     /// Spends one unit of `key`'s budget. Redis errors fail open (logged), so an
     /// outage of the cache never locks everyone out.
     pub async fn check(&self, key: &str, quota: Quota) -> Decision {
-        let period_ms = i64::try_from(quota.period.as_millis()).unwrap_or(i64::MAX).max(1);
+        let period_ms = i64::try_from(quota.period.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1);
         let interval_ms = (period_ms / i64::from(quota.limit.max(1))).max(1);
         match self {
             RateLimiter::Memory(map) => {
                 let now = chrono::Utc::now().timestamp_millis();
-                let Ok(mut map) = map.lock() else { return Decision::Allowed };
+                let Ok(mut map) = map.lock() else {
+                    return Decision::Allowed;
+                };
                 if map.len() > 100_000 {
                     map.retain(|_, tat| *tat > now);
                 }
@@ -69,7 +79,9 @@ impl RateLimiter {
                 let new_tat = tat + interval_ms;
                 let allow_at = new_tat - period_ms;
                 if now < allow_at {
-                    return Decision::Limited(Duration::from_millis(u64::try_from(allow_at - now).unwrap_or(0)));
+                    return Decision::Limited(Duration::from_millis(
+                        u64::try_from(allow_at - now).unwrap_or(0),
+                    ));
                 }
                 map.insert(key.to_owned(), new_tat);
                 Decision::Allowed
@@ -84,7 +96,9 @@ impl RateLimiter {
                     .await;
                 match result {
                     Ok(0) => Decision::Allowed,
-                    Ok(wait) => Decision::Limited(Duration::from_millis(u64::try_from(wait).unwrap_or(0))),
+                    Ok(wait) => {
+                        Decision::Limited(Duration::from_millis(u64::try_from(wait).unwrap_or(0)))
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "rate-limit store unavailable; allowing the request");
                         Decision::Allowed
@@ -97,7 +111,11 @@ impl RateLimiter {
 
 /// Whole seconds for `Retry-After`, never 0.
 pub fn retry_after_secs(wait: Duration) -> u64 {
-    wait.as_millis().div_ceil(1000).max(1).try_into().unwrap_or(u64::MAX)
+    wait.as_millis()
+        .div_ceil(1000)
+        .max(1)
+        .try_into()
+        .unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -107,15 +125,24 @@ mod tests {
     #[tokio::test]
     async fn memory_budget_bursts_then_limits_per_key() {
         let rl = RateLimiter::memory();
-        let q = Quota { limit: 3, period: Duration::from_secs(60) };
+        let q = Quota {
+            limit: 3,
+            period: Duration::from_secs(60),
+        };
         for _ in 0..3 {
             assert_eq!(rl.check("a", q).await, Decision::Allowed);
         }
         match rl.check("a", q).await {
-            Decision::Limited(wait) => assert!(wait > Duration::from_secs(15) && wait <= Duration::from_secs(20)),
+            Decision::Limited(wait) => {
+                assert!(wait > Duration::from_secs(15) && wait <= Duration::from_secs(20))
+            }
             Decision::Allowed => panic!("fourth attempt must be limited"),
         }
-        assert_eq!(rl.check("b", q).await, Decision::Allowed, "keys are independent");
+        assert_eq!(
+            rl.check("b", q).await,
+            Decision::Allowed,
+            "keys are independent"
+        );
     }
 
     #[test]

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "letsgrow", version, about = "LetsGrow: a self-hostable social media growth platform")]
+#[command(
+    name = "letsgrow",
+    version,
+    about = "LetsGrow: a self-hostable social media growth platform"
+)]
 struct Cli {
     /// TOML configuration file (values there are overridden by LETSGROW__* environment variables).
     #[arg(long, global = true, value_name = "PATH")]
@@ -51,7 +55,10 @@ struct ServeArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");
@@ -103,8 +110,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn connect(config: &Config) -> anyhow::Result<letsgrow_db::Db> {
-    std::fs::create_dir_all(&config.server.data_dir)
-        .with_context(|| format!("creating the data directory {}", config.server.data_dir.display()))?;
+    std::fs::create_dir_all(&config.server.data_dir).with_context(|| {
+        format!(
+            "creating the data directory {}",
+            config.server.data_dir.display()
+        )
+    })?;
     letsgrow_db::Db::connect(
         config.database.url.as_ref().map(|u| u.expose()),
         &config.server.data_dir,
@@ -125,7 +136,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = format!("{}:{}", config.server.host, config.server.port);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
-        .with_context(|| format!("could not listen on {addr} (is another process using the port? try --port)"))?;
+        .with_context(|| {
+            format!("could not listen on {addr} (is another process using the port? try --port)")
+        })?;
     let local = listener.local_addr()?;
     let backend = format!("{:?}", db.backend()).to_lowercase();
     let state = letsgrow_server::build_state(config, &secrets, db.clone()).await?;

@@ -81,13 +81,23 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AuthError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| AuthError::Internal(e.to_string()))
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AuthError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AuthError::Internal(e.to_string()))
 }
 
 impl AuthService {
-    pub async fn new(db: Db, signing_key: &[u8], auth: &letsgrow_config::AuthConfig) -> Result<Self, AuthError> {
-        let dummy = blocking(|| password::hash("letsgrow-timing-equaliser")).await?.map_err(AuthError::Internal)?;
+    pub async fn new(
+        db: Db,
+        signing_key: &[u8],
+        auth: &letsgrow_config::AuthConfig,
+    ) -> Result<Self, AuthError> {
+        let dummy = blocking(|| password::hash("letsgrow-timing-equaliser"))
+            .await?
+            .map_err(AuthError::Internal)?;
         Ok(AuthService {
             db,
             keys: TokenKeys::new(signing_key, &auth.issuer, &auth.audience),
@@ -101,9 +111,15 @@ impl AuthService {
         self.refresh_ttl_ms / 1000
     }
 
-    pub async fn register(&self, email: &str, password: &str, meta: SessionMeta) -> Result<Issued, AuthError> {
+    pub async fn register(
+        &self,
+        email: &str,
+        password: &str,
+        meta: SessionMeta,
+    ) -> Result<Issued, AuthError> {
         let mut errors = BTreeMap::new();
-        let email = letsgrow_core::validate::normalize_email(email).map_err(|m| errors.insert("email", m.to_owned()));
+        let email = letsgrow_core::validate::normalize_email(email)
+            .map_err(|m| errors.insert("email", m.to_owned()));
         if let Err(m) = password::check_strength(password) {
             errors.insert("password", m);
         }
@@ -112,7 +128,9 @@ impl AuthService {
             _ => return Err(AuthError::Validation(errors)),
         };
         let pw = password.to_owned();
-        let hash = blocking(move || password::hash(&pw)).await?.map_err(AuthError::Internal)?;
+        let hash = blocking(move || password::hash(&pw))
+            .await?
+            .map_err(AuthError::Internal)?;
         let user = match users::insert(&self.db, &email, &hash, now_ms()).await {
             Ok(u) => u,
             Err(DbError::Conflict(_)) => return Err(AuthError::EmailTaken),
@@ -121,13 +139,22 @@ impl AuthService {
         self.start_session(user, meta).await
     }
 
-    pub async fn login(&self, email: &str, password: &str, meta: SessionMeta) -> Result<Issued, AuthError> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        meta: SessionMeta,
+    ) -> Result<Issued, AuthError> {
         // Malformed emails and over-long passwords can't match an account: same answer.
         let email = letsgrow_core::validate::normalize_email(email).unwrap_or_default();
         if password.chars().count() > password::MAX_LEN {
             return Err(AuthError::InvalidCredentials);
         }
-        let user = if email.is_empty() { None } else { users::by_email(&self.db, &email).await? };
+        let user = if email.is_empty() {
+            None
+        } else {
+            users::by_email(&self.db, &email).await?
+        };
         let hash: Arc<str> = match &user {
             Some(u) => u.password_hash.as_str().into(),
             None => self.dummy_hash.clone(),
@@ -160,9 +187,17 @@ impl AuthService {
         self.issue(user, session_id, refresh_token, now)
     }
 
-    fn issue(&self, user: UserRow, session_id: String, refresh_token: String, now: i64) -> Result<Issued, AuthError> {
-        let access_token =
-            self.keys.issue(&user.id, &session_id, now / 1000, self.access_ttl_s).map_err(AuthError::Internal)?;
+    fn issue(
+        &self,
+        user: UserRow,
+        session_id: String,
+        refresh_token: String,
+        now: i64,
+    ) -> Result<Issued, AuthError> {
+        let access_token = self
+            .keys
+            .issue(&user.id, &session_id, now / 1000, self.access_ttl_s)
+            .map_err(AuthError::Internal)?;
         Ok(Issued {
             user,
             session_id,
@@ -188,8 +223,13 @@ impl AuthService {
         )
         .await?;
         match rotation {
-            Rotation::Rotated { session_id, user_id } => {
-                let user = users::by_id(&self.db, &user_id).await?.ok_or(AuthError::InvalidRefreshToken)?;
+            Rotation::Rotated {
+                session_id,
+                user_id,
+            } => {
+                let user = users::by_id(&self.db, &user_id)
+                    .await?
+                    .ok_or(AuthError::InvalidRefreshToken)?;
                 self.issue(user, session_id, new_token, now)
             }
             Rotation::Reused { session_id } => {
@@ -205,18 +245,25 @@ impl AuthService {
         let claims = self.keys.verify(access_token).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             match e.kind() {
-                ErrorKind::ExpiredSignature => AuthError::Unauthorized("The access token has expired. Refresh it."),
+                ErrorKind::ExpiredSignature => {
+                    AuthError::Unauthorized("The access token has expired. Refresh it.")
+                }
                 _ => AuthError::Unauthorized("The access token is invalid."),
             }
         })?;
         let session = sessions::live(&self.db, &claims.sid, now_ms())
             .await?
             .filter(|s| s.user_id == claims.sub)
-            .ok_or(AuthError::Unauthorized("This session has ended. Log in again."))?;
+            .ok_or(AuthError::Unauthorized(
+                "This session has ended. Log in again.",
+            ))?;
         let user = users::by_id(&self.db, &session.user_id)
             .await?
             .ok_or(AuthError::Unauthorized("This account no longer exists."))?;
-        Ok(Authed { user, session_id: session.id })
+        Ok(Authed {
+            user,
+            session_id: session.id,
+        })
     }
 
     pub async fn logout(&self, session_id: &str) -> Result<(), AuthError> {
@@ -229,7 +276,12 @@ impl AuthService {
     }
 
     /// Changes the password and revokes every other session of the user.
-    pub async fn change_password(&self, who: &Authed, current: &str, new: &str) -> Result<(), AuthError> {
+    pub async fn change_password(
+        &self,
+        who: &Authed,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AuthError> {
         password::check_strength(new).map_err(|m| invalid("new_password", m))?;
         if current.chars().count() > password::MAX_LEN {
             return Err(AuthError::WrongCurrentPassword);
@@ -239,19 +291,34 @@ impl AuthService {
             return Err(AuthError::WrongCurrentPassword);
         }
         if current == new {
-            return Err(invalid("new_password", "must differ from the current password"));
+            return Err(invalid(
+                "new_password",
+                "must differ from the current password",
+            ));
         }
         let pw = new.to_owned();
-        let new_hash = blocking(move || password::hash(&pw)).await?.map_err(AuthError::Internal)?;
+        let new_hash = blocking(move || password::hash(&pw))
+            .await?
+            .map_err(AuthError::Internal)?;
         let now = now_ms();
         users::set_password_hash(&self.db, &who.user.id, &new_hash, now).await?;
-        sessions::revoke_all_for_user(&self.db, &who.user.id, Some(&who.session_id), "password_changed", now).await?;
+        sessions::revoke_all_for_user(
+            &self.db,
+            &who.user.id,
+            Some(&who.session_id),
+            "password_changed",
+            now,
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn set_timezone(&self, user_id: &str, zone: &str) -> Result<UserRow, AuthError> {
         if !letsgrow_core::validate::is_iana_zone(zone) {
-            return Err(invalid("timezone", "must be an IANA time zone name such as Europe/Berlin"));
+            return Err(invalid(
+                "timezone",
+                "must be an IANA time zone name such as Europe/Berlin",
+            ));
         }
         users::set_timezone(&self.db, user_id, zone, now_ms())
             .await?

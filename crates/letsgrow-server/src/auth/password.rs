@@ -9,22 +9,100 @@ pub const MAX_LEN: usize = 1024;
 /// Common passwords of at least `MIN_LEN` characters (lower-cased), from public
 /// breach-frequency lists. Shorter common passwords already fail the length rule.
 const COMMON: &[&str] = &[
-    "1234567890", "12345678910", "123456789a", "1q2w3e4r5t", "1qaz2wsx3edc", "a123456789",
-    "abc1234567", "abcd123456", "abcdefghij", "asdfghjkl1", "asdfghjkl;", "password01",
-    "password12", "password123", "password1234", "passwordpassword", "qwerty1234", "qwerty12345",
-    "qwerty123456", "qwertyuiop", "qwertyuiop1", "q1w2e3r4t5", "q1w2e3r4t5y6", "zaq12wsxcde3",
-    "zxcvbnm123", "iloveyou12", "iloveyou123", "1111111111", "0000000000", "0123456789",
-    "9876543210", "0987654321", "1122334455", "1234554321", "1234512345", "123123123123",
-    "1234567891", "12341234123", "123456789123", "letmein123", "welcome123", "welcome1234",
-    "changeme123", "football123", "baseball123", "princess123", "sunshine123", "superman123",
-    "starwars123", "trustno1234", "monkey12345", "dragon12345", "master12345", "administrator",
-    "admin123456", "adminadmin", "loveyou1234", "qazwsxedcrfv", "1qazxsw23edc", "passw0rd123",
-    "p@ssw0rd123", "p@ssword123", "password!23", "qwertyqwerty", "asdfasdfasdf", "asdfghjklzxcvbnm",
-    "qwertyuiopasdfghjkl", "123qweasdzxc", "michael1234", "jennifer123", "jordan2323", "liverpool1",
-    "chocolate1", "1q2w3e4r5t6y", "1234qwerasdf", "987654321a", "aaaaaaaaaa", "letmeinnow",
-    "unbelievable", "mypassword", "mypassword1", "secret12345", "computer123", "internet123",
-    "samsung123", "pokemon123", "whatever123", "nopassword", "thisismypassword", "correcthorsebatterystaple",
-    "google1234", "facebook123", "letsgrow123", "letsgrow2026",
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "a123456789",
+    "abc1234567",
+    "abcd123456",
+    "abcdefghij",
+    "asdfghjkl1",
+    "asdfghjkl;",
+    "password01",
+    "password12",
+    "password123",
+    "password1234",
+    "passwordpassword",
+    "qwerty1234",
+    "qwerty12345",
+    "qwerty123456",
+    "qwertyuiop",
+    "qwertyuiop1",
+    "q1w2e3r4t5",
+    "q1w2e3r4t5y6",
+    "zaq12wsxcde3",
+    "zxcvbnm123",
+    "iloveyou12",
+    "iloveyou123",
+    "1111111111",
+    "0000000000",
+    "0123456789",
+    "9876543210",
+    "0987654321",
+    "1122334455",
+    "1234554321",
+    "1234512345",
+    "123123123123",
+    "1234567891",
+    "12341234123",
+    "123456789123",
+    "letmein123",
+    "welcome123",
+    "welcome1234",
+    "changeme123",
+    "football123",
+    "baseball123",
+    "princess123",
+    "sunshine123",
+    "superman123",
+    "starwars123",
+    "trustno1234",
+    "monkey12345",
+    "dragon12345",
+    "master12345",
+    "administrator",
+    "admin123456",
+    "adminadmin",
+    "loveyou1234",
+    "qazwsxedcrfv",
+    "1qazxsw23edc",
+    "passw0rd123",
+    "p@ssw0rd123",
+    "p@ssword123",
+    "password!23",
+    "qwertyqwerty",
+    "asdfasdfasdf",
+    "asdfghjklzxcvbnm",
+    "qwertyuiopasdfghjkl",
+    "123qweasdzxc",
+    "michael1234",
+    "jennifer123",
+    "jordan2323",
+    "liverpool1",
+    "chocolate1",
+    "1q2w3e4r5t6y",
+    "1234qwerasdf",
+    "987654321a",
+    "aaaaaaaaaa",
+    "letmeinnow",
+    "unbelievable",
+    "mypassword",
+    "mypassword1",
+    "secret12345",
+    "computer123",
+    "internet123",
+    "samsung123",
+    "pokemon123",
+    "whatever123",
+    "nopassword",
+    "thisismypassword",
+    "correcthorsebatterystaple",
+    "google1234",
+    "facebook123",
+    "letsgrow123",
+    "letsgrow2026",
 ];
 
 /// Checks the password rules; `Err` holds a sentence for the `password` field.
@@ -41,7 +119,9 @@ pub fn check_strength(password: &str) -> Result<(), String> {
     }
     let lower = password.to_lowercase();
     if COMMON.contains(&lower.as_str()) {
-        return Err("is too common; choose a password that is not on lists of breached passwords".into());
+        return Err(
+            "is too common; choose a password that is not on lists of breached passwords".into(),
+        );
     }
     Ok(())
 }
@@ -53,7 +133,9 @@ fn hasher() -> Result<Argon2<'static>, String> {
 
 /// Hashes on the calling thread: call from `spawn_blocking`.
 pub fn hash(password: &str) -> Result<String, String> {
-    let hash: PasswordHash = hasher()?.hash_password(password.as_bytes()).map_err(|e| e.to_string())?;
+    let hash: PasswordHash = hasher()?
+        .hash_password(password.as_bytes())
+        .map_err(|e| e.to_string())?;
     Ok(hash.to_string())
 }
 
@@ -72,7 +154,10 @@ mod tests {
     #[test]
     fn strength_rules() {
         assert!(check_strength("short").is_err());
-        assert!(check_strength("Password123").is_err(), "common, case-insensitive");
+        assert!(
+            check_strength("Password123").is_err(),
+            "common, case-insensitive"
+        );
         assert!(check_strength("          ").is_err());
         assert!(check_strength(&"x".repeat(MAX_LEN + 1)).is_err());
         assert!(check_strength("correct-horse-battery").is_ok());

@@ -51,7 +51,13 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: &str, session_id: &str, now_s: i64, ttl_s: i64) -> Result<String, String> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        now_s: i64,
+        ttl_s: i64,
+    ) -> Result<String, String> {
         let claims = Claims {
             sub: user_id.to_owned(),
             sid: session_id.to_owned(),
@@ -60,7 +66,8 @@ impl TokenKeys {
             iat: now_s,
             exp: now_s + ttl_s,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| e.to_string())
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| e.to_string())
     }
 
     /// Checks signature, algorithm (HS256 only), expiry, issuer and audience.
@@ -103,14 +110,22 @@ mod tests {
     #[test]
     fn rejects_other_audience_key_and_alg_none() {
         let now = chrono::Utc::now().timestamp();
-        let other_aud = TokenKeys::new(&[42u8; 48], "letsgrow", "someone-else").issue("u", "s", now, 900).unwrap();
+        let other_aud = TokenKeys::new(&[42u8; 48], "letsgrow", "someone-else")
+            .issue("u", "s", now, 900)
+            .unwrap();
         assert!(keys().verify(&other_aud).is_err());
-        let other_key = TokenKeys::new(&[7u8; 48], "letsgrow", "letsgrow-api").issue("u", "s", now, 900).unwrap();
+        let other_key = TokenKeys::new(&[7u8; 48], "letsgrow", "letsgrow-api")
+            .issue("u", "s", now, 900)
+            .unwrap();
         assert!(keys().verify(&other_key).is_err());
-        let payload = URL_SAFE_NO_PAD.encode(
-            format!(r#"{{"sub":"u","sid":"s","iss":"letsgrow","aud":"letsgrow-api","iat":{now},"exp":{}}}"#, now + 900),
+        let payload = URL_SAFE_NO_PAD.encode(format!(
+            r#"{{"sub":"u","sid":"s","iss":"letsgrow","aud":"letsgrow-api","iat":{now},"exp":{}}}"#,
+            now + 900
+        ));
+        let none = format!(
+            "{}.{payload}.",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
         );
-        let none = format!("{}.{payload}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#));
         assert!(keys().verify(&none).is_err());
     }
 

@@ -30,16 +30,29 @@ impl From<AuthError> for ApiError {
                 }
                 ApiError::validation(f)
             }
-            AuthError::EmailTaken => ApiError::new(ErrorCode::EmailTaken, "An account with this email already exists.")
-                .with_detail("fields", serde_json::json!({"email": "is already registered"})),
-            AuthError::InvalidCredentials => ApiError::new(ErrorCode::InvalidCredentials, "Wrong email or password."),
-            AuthError::WrongCurrentPassword => {
-                ApiError::new(ErrorCode::InvalidCredentials, "The current password is wrong.")
-                    .with_detail("fields", serde_json::json!({"current_password": "is wrong"}))
+            AuthError::EmailTaken => ApiError::new(
+                ErrorCode::EmailTaken,
+                "An account with this email already exists.",
+            )
+            .with_detail(
+                "fields",
+                serde_json::json!({"email": "is already registered"}),
+            ),
+            AuthError::InvalidCredentials => {
+                ApiError::new(ErrorCode::InvalidCredentials, "Wrong email or password.")
             }
-            AuthError::InvalidRefreshToken => {
-                ApiError::new(ErrorCode::InvalidRefreshToken, "The session has expired. Log in again.")
-            }
+            AuthError::WrongCurrentPassword => ApiError::new(
+                ErrorCode::InvalidCredentials,
+                "The current password is wrong.",
+            )
+            .with_detail(
+                "fields",
+                serde_json::json!({"current_password": "is wrong"}),
+            ),
+            AuthError::InvalidRefreshToken => ApiError::new(
+                ErrorCode::InvalidRefreshToken,
+                "The session has expired. Log in again.",
+            ),
             AuthError::RefreshTokenReused => ApiError::new(
                 ErrorCode::RefreshTokenReused,
                 "This refresh token was already used, so the session was ended for safety. Log in again.",
@@ -54,19 +67,37 @@ impl From<AuthError> for ApiError {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Trimmed and lower-cased before use.
-    #[schema(max_length = 320, pattern = "^[^\\u0000]*$", example = "ada@example.com")]
+    #[schema(
+        format = "email",
+        max_length = 254,
+        pattern = "^[^\\u0000]*$",
+        example = "ada@example.com"
+    )]
     pub email: String,
     /// At least 10 characters and not a common password.
-    #[schema(max_length = 1024, pattern = "^[^\\u0000]*$", example = "correct-horse-battery")]
+    #[schema(
+        min_length = 10,
+        max_length = 1024,
+        pattern = "^[^\\u0000]*$",
+        example = "correct-horse-battery"
+    )]
     pub password: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(max_length = 320, pattern = "^[^\\u0000]*$", example = "ada@example.com")]
+    #[schema(
+        max_length = 320,
+        pattern = "^[^\\u0000]*$",
+        example = "ada@example.com"
+    )]
     pub email: String,
-    #[schema(max_length = 1024, pattern = "^[^\\u0000]*$", example = "correct-horse-battery")]
+    #[schema(
+        max_length = 1024,
+        pattern = "^[^\\u0000]*$",
+        example = "correct-horse-battery"
+    )]
     pub password: String,
 }
 
@@ -83,7 +114,8 @@ pub struct RefreshRequest {
 pub struct ChangePasswordRequest {
     #[schema(max_length = 1024, pattern = "^[^\\u0000]*$")]
     pub current_password: String,
-    #[schema(max_length = 1024, pattern = "^[^\\u0000]*$")]
+    /// At least 10 characters, not a common password, not the current one.
+    #[schema(min_length = 10, max_length = 1024, pattern = "^[^\\u0000]*$")]
     pub new_password: String,
 }
 
@@ -91,7 +123,7 @@ pub struct ChangePasswordRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
     /// IANA time zone name; later features schedule in it.
-    #[schema(max_length = 64, pattern = "^[^\\u0000]*$", example = "Europe/Berlin")]
+    #[schema(schema_with = crate::http::timezone_schema, example = "Europe/Berlin")]
     pub timezone: String,
 }
 
@@ -143,26 +175,45 @@ pub struct Authenticated(pub Authed);
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let challenge = |e: ApiError| {
             let mut r = e.into_response();
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             r
         };
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| challenge(ApiError::unauthorized("Send an access token: `Authorization: Bearer <token>`.")))?;
-        state.auth.authenticate(token).await.map(Authenticated).map_err(|e| challenge(e.into()))
+            .ok_or_else(|| {
+                challenge(ApiError::unauthorized(
+                    "Send an access token: `Authorization: Bearer <token>`.",
+                ))
+            })?;
+        state
+            .auth
+            .authenticate(token)
+            .await
+            .map(Authenticated)
+            .map_err(|e| challenge(e.into()))
     }
 }
 
 fn is_web(headers: &HeaderMap) -> bool {
-    headers.get(WEB_CLIENT_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("web"))
+    headers
+        .get(WEB_CLIENT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("web"))
 }
 
 fn meta(headers: &HeaderMap, ip: &ClientIp) -> SessionMeta {
@@ -176,8 +227,14 @@ fn meta(headers: &HeaderMap, ip: &ClientIp) -> SessionMeta {
 }
 
 fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.serves_https() { "; Secure" } else { "" };
-    let v = format!("{REFRESH_COOKIE}={value}; Path={COOKIE_PATH}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
+    let secure = if state.config.serves_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let v = format!(
+        "{REFRESH_COOKIE}={value}; Path={COOKIE_PATH}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    );
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
@@ -198,18 +255,30 @@ fn respond(state: &AppState, status: StatusCode, issued: Issued, web: bool) -> R
         access_token: issued.access_token,
         token_type: "Bearer".into(),
         expires_in: issued.expires_in,
-        refresh_token: if web { None } else { Some(issued.refresh_token.clone()) },
+        refresh_token: if web {
+            None
+        } else {
+            Some(issued.refresh_token.clone())
+        },
     };
     let mut resp = (status, axum::Json(body)).into_response();
     let headers = resp.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if web {
-        headers.insert(header::SET_COOKIE, cookie(state, &issued.refresh_token, state.auth.refresh_ttl_secs()));
+        headers.insert(
+            header::SET_COOKIE,
+            cookie(state, &issued.refresh_token, state.auth.refresh_ttl_secs()),
+        );
     }
     resp
 }
 
-async fn spend(state: &AppState, key: String, limit: u32, period: Duration) -> Result<(), ApiError> {
+async fn spend(
+    state: &AppState,
+    key: String,
+    limit: u32,
+    period: Duration,
+) -> Result<(), ApiError> {
     match state.limiter.check(&key, Quota { limit, period }).await {
         Decision::Allowed => Ok(()),
         Decision::Limited(wait) => Err(ApiError::rate_limited(retry_after_secs(wait))),
@@ -236,10 +305,24 @@ pub async fn register(
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     let per_hour = state.config.rate_limit.register_per_ip_per_hour;
-    spend(&state, format!("register:ip:{}", ip.0), per_hour, Duration::from_secs(3600)).await?;
-    let issued = state.auth.register(&req.email, &req.password, meta(&headers, &ip)).await?;
+    spend(
+        &state,
+        format!("register:ip:{}", ip.0),
+        per_hour,
+        Duration::from_secs(3600),
+    )
+    .await?;
+    let issued = state
+        .auth
+        .register(&req.email, &req.password, meta(&headers, &ip))
+        .await?;
     tracing::info!(user_id = %issued.user.id, "account registered");
-    Ok(respond(&state, StatusCode::CREATED, issued, is_web(&headers)))
+    Ok(respond(
+        &state,
+        StatusCode::CREATED,
+        issued,
+        is_web(&headers),
+    ))
 }
 
 /// Log in with email and password.
@@ -262,11 +345,25 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let rl = &state.config.rate_limit;
-    spend(&state, format!("login:ip:{}", ip.0), rl.login_per_ip_per_minute, Duration::from_secs(60)).await?;
+    spend(
+        &state,
+        format!("login:ip:{}", ip.0),
+        rl.login_per_ip_per_minute,
+        Duration::from_secs(60),
+    )
+    .await?;
     let email_key = req.email.trim().to_lowercase();
-    spend(&state, format!("login:email:{email_key}"), rl.login_per_email_per_15_minutes, Duration::from_secs(900))
+    spend(
+        &state,
+        format!("login:email:{email_key}"),
+        rl.login_per_email_per_15_minutes,
+        Duration::from_secs(900),
+    )
+    .await?;
+    let issued = state
+        .auth
+        .login(&req.email, &req.password, meta(&headers, &ip))
         .await?;
-    let issued = state.auth.login(&req.email, &req.password, meta(&headers, &ip)).await?;
     Ok(respond(&state, StatusCode::OK, issued, is_web(&headers)))
 }
 
@@ -292,9 +389,9 @@ pub async fn refresh(
         (Some(t), _) => t,
         (None, true) => read_cookie(&headers).unwrap_or_default(),
         (None, false) => {
-            return Err(ApiError::field(
-                "refresh_token",
-                "is required (web clients send `X-LetsGrow-Client: web` and the cookie instead)",
+            return Err(ApiError::new(
+                ErrorCode::InvalidRefreshToken,
+                "No refresh token was presented: send `refresh_token`, or (web clients) `X-LetsGrow-Client: web` with the cookie.",
             ));
         }
     };
@@ -303,7 +400,8 @@ pub async fn refresh(
         Err(e) => {
             let mut resp = ApiError::from(e).into_response();
             if web {
-                resp.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
+                resp.headers_mut()
+                    .insert(header::SET_COOKIE, cookie(&state, "", 0));
             }
             Ok(resp)
         }
@@ -317,9 +415,16 @@ pub async fn refresh(
         (status = 204, description = "Logged out"),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
     ))]
-pub async fn logout(State(state): State<AppState>, Authenticated(who): Authenticated) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+) -> Result<Response, ApiError> {
     state.auth.logout(&who.session_id).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie(&state, "", 0))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cookie(&state, "", 0))],
+    )
+        .into_response())
 }
 
 /// End every session of the current user, on every device.
@@ -329,10 +434,17 @@ pub async fn logout(State(state): State<AppState>, Authenticated(who): Authentic
         (status = 204, description = "All sessions ended"),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
     ))]
-pub async fn logout_all(State(state): State<AppState>, Authenticated(who): Authenticated) -> Result<Response, ApiError> {
+pub async fn logout_all(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+) -> Result<Response, ApiError> {
     let n = state.auth.logout_all(&who.user.id).await?;
     tracing::info!(user_id = %who.user.id, sessions = n, "logged out everywhere");
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie(&state, "", 0))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cookie(&state, "", 0))],
+    )
+        .into_response())
 }
 
 /// The current user.
@@ -363,7 +475,10 @@ pub async fn update_me(
     Authenticated(who): Authenticated,
     ApiJson(req): ApiJson<UpdateMeRequest>,
 ) -> Result<axum::Json<User>, ApiError> {
-    let user = state.auth.set_timezone(&who.user.id, req.timezone.trim()).await?;
+    let user = state
+        .auth
+        .set_timezone(&who.user.id, req.timezone.trim())
+        .await?;
     Ok(axum::Json(user.into()))
 }
 
@@ -384,6 +499,9 @@ pub async fn change_password(
     Authenticated(who): Authenticated,
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.auth.change_password(&who, &req.current_password, &req.new_password).await?;
+    state
+        .auth
+        .change_password(&who, &req.current_password, &req.new_password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,18 +6,20 @@ pub mod ui;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use std::time::Instant;
-use tracing::Instrument;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tracing::Instrument;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -42,7 +44,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -62,6 +69,18 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// A string schema listing every IANA zone this build knows, so clients can
+/// offer exactly the accepted values.
+pub fn timezone_schema() -> utoipa::openapi::schema::Object {
+    let mut zones: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
+    zones.sort_unstable();
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some("An IANA time zone name, e.g. `Europe/Berlin`."))
+        .enum_values(Some(zones))
+        .build()
+}
+
 /// The OpenAPI document as served at `/api/openapi.json`.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     api().1
@@ -72,7 +91,9 @@ struct MakeUuid;
 
 impl MakeRequestId for MakeUuid {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok().map(RequestId::new)
+        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -98,9 +119,11 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     with_security_headers(app)
-        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
-            ApiError::internal("a handler panicked").into_response()
-        }))
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::internal("a handler panicked").into_response()
+            },
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeUuid))
 }
@@ -117,10 +140,16 @@ fn with_security_headers(mut app: Router) -> Router {
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::CONTENT_SECURITY_POLICY, CSP),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     for (name, value) in headers {
-        app = app.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
     }
     app
 }
@@ -129,19 +158,36 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;
     }
-    let list: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(list))
-            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static(auth::WEB_CLIENT_HEADER)])
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PATCH,
+                Method::PUT,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static(auth::WEB_CLIENT_HEADER),
+            ])
             .expose_headers([REQUEST_ID, header::RETRY_AFTER])
             .allow_credentials(true),
     )
 }
 
 async fn method_not_allowed(method: Method) -> Response {
-    ApiError::new(ErrorCode::MethodNotAllowed, format!("{method} is not allowed on this path.")).into_response()
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed on this path."),
+    )
+    .into_response()
 }
 
 /// Records metrics and writes one log line per request, with its request id.
@@ -152,23 +198,40 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| if ui::is_server_path(req.uri().path()) { "unmatched".into() } else { "ui".into() });
+        .unwrap_or_else(|| {
+            if ui::is_server_path(req.uri().path()) {
+                "unmatched".into()
+            } else {
+                "ui".into()
+            }
+        });
     let request_id = req
         .headers()
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned();
-    let span = tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    let span =
+        tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let resp = next.run(req).instrument(span.clone()).await;
     let elapsed = start.elapsed();
     let status = resp.status().as_u16();
-    state.metrics.record(&route, method.as_str(), status, elapsed);
+    state
+        .metrics
+        .record(&route, method.as_str(), status, elapsed);
     let _guard = span.enter();
     if status >= 500 {
-        tracing::error!(status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request failed");
+        tracing::error!(
+            status,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "request failed"
+        );
     } else {
-        tracing::info!(status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request");
+        tracing::info!(
+            status,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "request"
+        );
     }
     resp
 }

@@ -28,7 +28,9 @@ pub struct Readiness {
 #[utoipa::path(get, path = "/api/health", operation_id = "ops_health", tag = "ops",
     responses((status = 200, description = "Alive", body = Health)))]
 pub async fn health() -> axum::Json<Health> {
-    axum::Json(Health { status: "ok".into() })
+    axum::Json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// The process can serve: database reachable and migrated, Redis reachable when configured.
@@ -40,12 +42,19 @@ pub async fn health() -> axum::Json<Health> {
 pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Readiness>, ApiError> {
     let unavailable = |what: &str, why: String| {
         tracing::warn!(dependency = what, reason = %why, "not ready");
-        let mut e = ApiError::new(ErrorCode::Unavailable, format!("Not ready: {what} is unavailable."))
-            .with_detail("dependency", what);
+        let mut e = ApiError::new(
+            ErrorCode::Unavailable,
+            format!("Not ready: {what} is unavailable."),
+        )
+        .with_detail("dependency", what);
         e.retry_after = Some(5);
         e
     };
-    state.db.check_ready().await.map_err(|why| unavailable("database", why))?;
+    state
+        .db
+        .check_ready()
+        .await
+        .map_err(|why| unavailable("database", why))?;
     let redis = match &state.redis {
         None => "not_configured",
         Some(conn) => {
@@ -59,13 +68,19 @@ pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Readiness
         letsgrow_db::Backend::Sqlite => "sqlite",
         letsgrow_db::Backend::Postgres => "postgres",
     };
-    Ok(axum::Json(Readiness { status: "ready".into(), database: database.into(), redis: redis.into() }))
+    Ok(axum::Json(Readiness {
+        status: "ready".into(),
+        database: database.into(),
+        redis: redis.into(),
+    }))
 }
 
 /// Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut resp = state.metrics.render().into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
     resp
 }

@@ -7,7 +7,10 @@ use axum::response::{Html, IntoResponse, Response};
 
 /// Paths that belong to the server and must never be answered with a page.
 pub fn is_server_path(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || path == "/metrics" || path.starts_with("/metrics/")
+    path == "/api"
+        || path.starts_with("/api/")
+        || path == "/metrics"
+        || path.starts_with("/metrics/")
 }
 
 pub async fn fallback(uri: Uri) -> Response {
@@ -31,7 +34,14 @@ fn serve_page(path: &str) -> Response {
     let rel = path.trim_start_matches('/');
     let candidates = [
         rel.to_owned(),
-        format!("{}index.html", if rel.is_empty() || rel.ends_with('/') { rel.to_owned() } else { format!("{rel}/") }),
+        format!(
+            "{}index.html",
+            if rel.is_empty() || rel.ends_with('/') {
+                rel.to_owned()
+            } else {
+                format!("{rel}/")
+            }
+        ),
         format!("{}.html", rel.trim_end_matches('/')),
     ];
     for name in candidates.iter().filter(|n| !n.is_empty()) {
@@ -73,10 +83,15 @@ fn serve_page(path: &str) -> Response {
              The API reference is at <a href=\"/api/docs/\">/api/docs/</a>.</p></body></html>",
         )
         .into_response();
-        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         return resp;
     }
-    (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>Not found.</p>")).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        Html("<!doctype html><title>Not found</title><p>Not found.</p>"),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -1,0 +1,11 @@
+//! HTTP tests for the LetsGrow API: one integration binary, every test against a
+//! real server bound to port 0, on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod ops;
+mod ratelimit;
+mod tokens;
