@@ -7,6 +7,7 @@ use std::str::FromStr;
 /// A platform identifier. The lower-case names (`x`, `bluesky`, ...) are used
 /// everywhere: API, CLI, CSV and configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     X,

@@ -32,6 +32,34 @@ enum Command {
     Migrate(DataArgs),
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Per-platform text rules.
+    #[command(subcommand)]
+    Text(TextCommand),
+}
+
+#[derive(Subcommand)]
+enum TextCommand {
+    /// Check text read from stdin: weighted length, limit, violations, entities, facets.
+    ///
+    /// Writes one JSON object per input. With --jsonl every input line is one JSON
+    /// string, and the output has one object per line in the same order.
+    Check(TextCheckArgs),
+}
+
+#[derive(Args)]
+struct TextCheckArgs {
+    /// x, bluesky, mastodon, linkedin, reddit, instagram, threads or webhook.
+    #[arg(long)]
+    platform: letsgrow_core::Platform,
+    /// Read one JSON string per line instead of the whole of stdin as one text.
+    #[arg(long)]
+    jsonl: bool,
+    /// Override the platform's maximum (e.g. a Mastodon instance's own limit).
+    #[arg(long, value_name = "N")]
+    max: Option<usize>,
+    /// Reddit only: check as a title instead of a body.
+    #[arg(long)]
+    reddit_title: bool,
 }
 
 #[derive(Args)]
@@ -76,6 +104,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Text(TextCommand::Check(args)) => text_check(args),
         Command::Openapi => {
             let doc = letsgrow_server::openapi_document();
             println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -107,6 +136,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(config).await
         }
     }
+}
+
+fn text_check(args: TextCheckArgs) -> anyhow::Result<()> {
+    use std::io::{BufRead, Read, Write};
+    let opts = letsgrow_core::text::CheckOptions {
+        max_override: args.max,
+        reddit_field: if args.reddit_title {
+            letsgrow_core::text::RedditField::Title
+        } else {
+            letsgrow_core::text::RedditField::Body
+        },
+    };
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.jsonl {
+        for (n, line) in stdin.lock().lines().enumerate() {
+            let line = line.context("reading stdin")?;
+            let text: String = serde_json::from_str(&line)
+                .with_context(|| format!("line {}: expected one JSON string per line", n + 1))?;
+            let result = letsgrow_core::text::check(args.platform, &text, &opts);
+            serde_json::to_writer(&mut out, &result)?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        let mut text = String::new();
+        stdin
+            .lock()
+            .read_to_string(&mut text)
+            .context("stdin must be UTF-8 text")?;
+        let result = letsgrow_core::text::check(args.platform, &text, &opts);
+        serde_json::to_writer(&mut out, &result)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 async fn connect(config: &Config) -> anyhow::Result<letsgrow_db::Db> {

@@ -147,3 +147,87 @@ fn migrate_creates_the_embedded_database() {
             .contains("applied 0 migration")
     );
 }
+
+/// The web client is generated from `frontend/openapi.json`; it must be the
+/// document this build serves. Run `scripts/gen-api.sh` after an API change.
+#[test]
+fn frontend_openapi_snapshot_is_current() {
+    let out = letsgrow().arg("openapi").output().unwrap();
+    let served: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../frontend/openapi.json");
+    let text = std::fs::read_to_string(path)
+        .expect("frontend/openapi.json exists (scripts/gen-api.sh writes it)");
+    let committed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        served == committed,
+        "frontend/openapi.json is stale: run scripts/gen-api.sh"
+    );
+}
+
+fn text_check(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = letsgrow()
+        .args(["text", "check"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn text_check_reads_stdin_and_jsonl_in_order() {
+    let out = text_check(
+        &["--platform", "x"],
+        "Hello #rust https://example.com/a/very/long/path",
+    );
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["platform"], "x");
+    assert_eq!(v["weighted_length"], 6 + 6 + 23);
+    assert_eq!(v["max"], 280);
+    assert_eq!(v["valid"], true);
+    assert_eq!(
+        v["entities"]["hashtags"][0],
+        serde_json::json!({"text": "rust", "start": 6, "end": 11})
+    );
+
+    let lines = format!(
+        "{}\n{}\n{}\n",
+        serde_json::json!("ok @alice.bsky.social"),
+        serde_json::json!("   "),
+        serde_json::json!("x".repeat(301))
+    );
+    let out = text_check(&["--platform", "bluesky", "--jsonl"], &lines);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["valid"], true);
+    assert_eq!(rows[0]["facets"][0]["kind"], "mention");
+    assert_eq!(rows[0]["facets"][0]["byte_start"], 3);
+    assert_eq!(rows[1]["violations"][0]["code"], "empty");
+    assert_eq!(rows[2]["violations"][0]["code"], "too_long");
+    assert_eq!(rows[2]["violations"][0]["limit"], 300);
+
+    let bad = text_check(&["--platform", "bluesky", "--jsonl"], "not json\n");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8(bad.stderr).unwrap().contains("line 1"));
+    let unknown = text_check(&["--platform", "twitter"], "hi");
+    assert!(!unknown.status.success());
+}

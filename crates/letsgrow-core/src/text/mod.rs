@@ -76,6 +76,7 @@ pub const REDDIT_BODY_MAX: usize = 40_000;
 
 /// Which Reddit field a text is for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RedditField {
     /// The post title (at most 300 characters).
@@ -99,6 +100,7 @@ pub struct CheckOptions {
 
 /// A hashtag, mention, URL or cashtag found in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entity {
     /// The entity without its sigil (`#`, `@`, `$`); for a list mention,
     /// `user/list`; for a Mastodon remote mention, `user@domain`.
@@ -111,6 +113,7 @@ pub struct Entity {
 
 /// Entities by kind, each list in text order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entities {
     pub hashtags: Vec<Entity>,
     pub mentions: Vec<Entity>,
@@ -120,6 +123,7 @@ pub struct Entities {
 
 /// What a Bluesky facet marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FacetKind {
     /// `app.bsky.richtext.facet#link`; the value is the full URI.
@@ -133,6 +137,7 @@ pub enum FacetKind {
 
 /// A rich-text facet over UTF-8 byte offsets `[byte_start, byte_end)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facet {
     pub kind: FacetKind,
     pub value: String,
@@ -142,6 +147,7 @@ pub struct Facet {
 
 /// Machine-readable reason a text is not valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ViolationCode {
     /// Empty or whitespace-only.
@@ -157,6 +163,7 @@ pub enum ViolationCode {
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Violation {
     pub code: ViolationCode,
     pub message: String,
@@ -166,6 +173,7 @@ pub struct Violation {
 
 /// The outcome of [`check`]; serialises to the API's text-check object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckResult {
     pub platform: Platform,
     /// The length as the platform counts it (see the module docs).

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod ops;
+pub mod text;
 pub mod ui;
 
 use crate::error::{ApiError, ErrorCode};
@@ -32,7 +33,11 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[openapi(
     info(title = "LetsGrow API", description = "Self-hostable social media growth platform. Every non-2xx response is `{\"error\":{\"code\",\"message\",\"details\"}}`."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Accounts and sessions"), (name = "ops", description = "Operations")),
+    tags(
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "text", description = "Per-platform text rules"),
+        (name = "ops", description = "Operations"),
+    ),
     components(schemas(crate::error::ErrorBody))
 )]
 struct ApiDoc;
@@ -64,6 +69,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::logout_all))
         .routes(routes!(auth::me, auth::update_me))
         .routes(routes!(auth::change_password))
+        .routes(routes!(text::check))
         .routes(routes!(ops::health))
         .routes(routes!(ops::ready))
         .split_for_parts()

@@ -8,4 +8,5 @@ mod auth;
 mod bad_input;
 mod ops;
 mod ratelimit;
+mod text;
 mod tokens;
