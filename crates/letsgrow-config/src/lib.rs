@@ -54,6 +54,28 @@ pub struct Config {
     pub crypto: CryptoConfig,
     pub rate_limit: RateLimitConfig,
     pub log: LogConfig,
+    pub network: NetworkConfig,
+}
+
+/// Outbound HTTP to platforms and user-supplied URLs (webhooks, PDS URLs).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    /// Allow user-supplied URLs on private, loopback and link-local addresses
+    /// (off by default: it would let users probe your internal network).
+    pub allow_private: bool,
+    pub connect_timeout_secs: u64,
+    pub request_timeout_secs: u64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            allow_private: false,
+            connect_timeout_secs: 10,
+            request_timeout_secs: 30,
+        }
+    }
 }
 
 impl Default for Config {
@@ -67,6 +89,7 @@ impl Default for Config {
             crypto: CryptoConfig::default(),
             rate_limit: RateLimitConfig::default(),
             log: LogConfig::default(),
+            network: NetworkConfig::default(),
         }
     }
 }
@@ -310,6 +333,12 @@ impl Config {
                     reason: "must be at least 1".into(),
                 });
             }
+        }
+        if self.network.connect_timeout_secs == 0 || self.network.request_timeout_secs == 0 {
+            return Err(ConfigError::Rule {
+                key: "network.request_timeout_secs",
+                reason: "timeouts must be at least 1 second".into(),
+            });
         }
         if let Some(active) = &self.crypto.active_key_id
             && !self.crypto.keys.contains_key(active)

@@ -24,7 +24,10 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     EmailTaken,
+    ChannelExists,
     Conflict,
+    PlatformRejected,
+    PlatformUnavailable,
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
@@ -46,6 +49,9 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::EmailTaken => "email_taken",
+            ErrorCode::ChannelExists => "channel_exists",
+            ErrorCode::PlatformRejected => "platform_rejected",
+            ErrorCode::PlatformUnavailable => "platform_unavailable",
             ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -66,7 +72,11 @@ impl ErrorCode {
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::EmailTaken | ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::EmailTaken | ErrorCode::ChannelExists | ErrorCode::Conflict => {
+                StatusCode::CONFLICT
+            }
+            ErrorCode::PlatformRejected => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::PlatformUnavailable => StatusCode::BAD_GATEWAY,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,

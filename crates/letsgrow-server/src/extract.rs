@@ -131,6 +131,24 @@ fn data_error(e: &serde_json::Error) -> ApiError {
     ApiError::validation(fields)
 }
 
+/// Like `axum::extract::Path`, with rejections in the error envelope (404: a
+/// malformed id names nothing that exists).
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|_| ApiError::not_found("Nothing exists at this path."))
+    }
+}
+
 /// The client's address: the socket peer, or the first `X-Forwarded-For` entry
 /// when `server.trust_proxy` is on.
 pub struct ClientIp(pub IpAddr);

@@ -4,6 +4,7 @@
 //! call a service (`auth::AuthService`, …) and map the result.
 
 pub mod auth;
+pub mod channels;
 pub mod error;
 pub mod extract;
 pub mod http;
@@ -56,14 +57,34 @@ pub async fn build_state(
     let auth = auth::AuthService::new(db.clone(), &secrets.signing_key, &config.auth)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let keyring = Arc::new(keyring(secrets)?);
+    let registry = letsgrow_providers::registry(&provider_options(&config))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let channels = channels::ChannelService::new(db.clone(), keyring, registry);
     Ok(Arc::new(AppInner {
         config,
         db,
         auth,
+        channels,
         limiter,
         metrics: metrics::Metrics::default(),
         redis,
     }))
+}
+
+/// The data-encryption keyring from the configured key material.
+pub fn keyring(secrets: &SecretMaterial) -> anyhow::Result<letsgrow_crypto::Keyring> {
+    letsgrow_crypto::Keyring::new(secrets.data_keys.clone(), &secrets.active_key_id)
+        .map_err(|e| anyhow::anyhow!("crypto.keys: {e}"))
+}
+
+/// Provider options from configuration.
+pub fn provider_options(config: &Config) -> letsgrow_providers::ProviderOptions {
+    let mut opts = letsgrow_providers::ProviderOptions::default();
+    opts.network.allow_private = config.network.allow_private;
+    opts.network.connect_timeout = Duration::from_secs(config.network.connect_timeout_secs);
+    opts.network.timeout = Duration::from_secs(config.network.request_timeout_secs);
+    opts
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then drains

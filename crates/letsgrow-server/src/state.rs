@@ -1,6 +1,7 @@
 //! Shared state handed to every handler.
 
 use crate::auth::AuthService;
+use crate::channels::ChannelService;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use letsgrow_config::Config;
@@ -13,6 +14,7 @@ pub struct AppInner {
     pub config: Config,
     pub db: Db,
     pub auth: AuthService,
+    pub channels: ChannelService,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
     pub redis: Option<redis::aio::ConnectionManager>,

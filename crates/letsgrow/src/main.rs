@@ -35,6 +35,22 @@ enum Command {
     /// Per-platform text rules.
     #[command(subcommand)]
     Text(TextCommand),
+    /// Data-encryption keys for stored platform credentials.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a new random key (base64 of 32 bytes) for crypto.keys.
+    Generate,
+    /// Re-encrypt every stored secret under the active key (crypto.active_key_id) and report counts.
+    ///
+    /// Rotation: add the new key to crypto.keys, make it active, run this on one
+    /// process, then remove the old key once `keys status` shows nothing under it.
+    Rotate(DataArgs),
+    /// Count stored secrets by the key that encrypts them.
+    Status(DataArgs),
 }
 
 #[derive(Subcommand)]
@@ -105,6 +121,32 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Text(TextCommand::Check(args)) => text_check(args),
+        Command::Keys(KeysCommand::Generate) => {
+            let key = letsgrow_crypto::generate_key_base64().map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", key.expose());
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Rotate(args)) => {
+            let (config, db) = open_db(cli.config.as_deref(), args).await?;
+            let secrets = letsgrow_config::load_or_create_secrets(&config)?;
+            let keyring = letsgrow_server::keyring(&secrets)?;
+            let (resealed, failed) = letsgrow_server::channels::rotate_keys(&db, &keyring).await?;
+            println!(
+                "re-encrypted {resealed} secret(s) under key {}; {failed} failed",
+                keyring.active_key_id()
+            );
+            print_key_counts(&db).await?;
+            if failed > 0 {
+                anyhow::bail!(
+                    "{failed} secret(s) could not be re-encrypted (see the log); keep their old keys configured"
+                );
+            }
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Status(args)) => {
+            let (_, db) = open_db(cli.config.as_deref(), args).await?;
+            print_key_counts(&db).await
+        }
         Command::Openapi => {
             let doc = letsgrow_server::openapi_document();
             println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -171,6 +213,31 @@ fn text_check(args: TextCheckArgs) -> anyhow::Result<()> {
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    Ok(())
+}
+
+async fn open_db(
+    file: Option<&std::path::Path>,
+    args: DataArgs,
+) -> anyhow::Result<(Config, letsgrow_db::Db)> {
+    let mut config = Config::load(file)?;
+    if let Some(dir) = args.data_dir {
+        config.server.data_dir = dir;
+    }
+    letsgrow_server::telemetry::init(&config.log);
+    let db = connect(&config).await?;
+    db.migrate().await.context("applying migrations")?;
+    Ok((config, db))
+}
+
+async fn print_key_counts(db: &letsgrow_db::Db) -> anyhow::Result<()> {
+    let counts = letsgrow_db::channels::secret_counts_by_key(db).await?;
+    if counts.is_empty() {
+        println!("no stored secrets");
+    }
+    for (key, n) in counts {
+        println!("{key}: {n} secret(s)");
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, OpenAPI document, middleware.
 
 pub mod auth;
+pub mod channels;
 pub mod ops;
 pub mod text;
 pub mod ui;
@@ -35,6 +36,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts and sessions"),
+        (name = "channels", description = "Connected accounts and webhook destinations"),
         (name = "text", description = "Per-platform text rules"),
         (name = "ops", description = "Operations"),
     ),
@@ -69,6 +71,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::logout_all))
         .routes(routes!(auth::me, auth::update_me))
         .routes(routes!(auth::change_password))
+        .routes(routes!(channels::list, channels::connect))
+        .routes(routes!(channels::disconnect))
+        .routes(routes!(channels::test))
+        .routes(routes!(channels::notifications))
         .routes(routes!(text::check))
         .routes(routes!(ops::health))
         .routes(routes!(ops::ready))

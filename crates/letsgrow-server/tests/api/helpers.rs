@@ -97,7 +97,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let secrets = letsgrow_config::load_or_create_secrets(&config).unwrap();
     let db = Db::connect(
         config.database.url.as_ref().map(|u| u.expose()),
-        data_dir.path(),
+        &config.server.data_dir,
         5,
     )
     .await

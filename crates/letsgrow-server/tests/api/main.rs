@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod channels;
 mod ops;
 mod ratelimit;
 mod text;

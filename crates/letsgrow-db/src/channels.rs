@@ -1,0 +1,215 @@
+//! Channels, their encrypted secrets, and in-app notifications.
+
+use crate::{Db, DbError, DbResult, new_id, on_pool};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChannelRow {
+    pub id: String,
+    pub user_id: String,
+    pub platform: String,
+    pub external_id: String,
+    pub handle: String,
+    pub base_url: String,
+    pub settings: String,
+    pub status: String,
+    pub status_message: Option<String>,
+    pub rate_limited_until: Option<i64>,
+    pub last_checked_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, user_id, platform, external_id, handle, base_url, settings, status, status_message, \
+                       rate_limited_until, last_checked_at, created_at, updated_at";
+
+pub struct NewChannel<'a> {
+    pub user_id: &'a str,
+    pub platform: &'a str,
+    pub external_id: &'a str,
+    pub handle: &'a str,
+    pub base_url: &'a str,
+    pub settings: &'a str,
+}
+
+/// A secret already sealed by the caller for (channel id, field).
+pub struct SealedSecret {
+    pub field: &'static str,
+    pub sealed: String,
+    pub key_id: String,
+}
+
+/// Inserts a channel and its sealed secrets in one transaction. The id is
+/// chosen by the caller so that secrets can be bound to it before insertion.
+pub async fn insert(
+    db: &Db,
+    id: &str,
+    c: &NewChannel<'_>,
+    secrets: &[SealedSecret],
+    now_ms: i64,
+) -> DbResult<ChannelRow> {
+    let sql = format!(
+        "INSERT INTO channels (id, user_id, platform, external_id, handle, base_url, settings, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {COLUMNS}"
+    );
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let row = sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(c.user_id)
+            .bind(c.platform)
+            .bind(c.external_id)
+            .bind(c.handle)
+            .bind(c.base_url)
+            .bind(c.settings)
+            .bind(now_ms)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| DbError::from_unique(e, "account"))?;
+        for s in secrets {
+            sqlx::query("INSERT INTO channel_secrets (channel_id, field, sealed, key_id, updated_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(s.field)
+                .bind(&s.sealed)
+                .bind(&s.key_id)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(row)
+    })
+}
+
+pub async fn list_for_user(db: &Db, user_id: &str) -> DbResult<Vec<ChannelRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM channels WHERE user_id = $1 ORDER BY created_at, id");
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(pool).await?),
+    )
+}
+
+pub async fn get_for_user(db: &Db, user_id: &str, id: &str) -> DbResult<Option<ChannelRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM channels WHERE user_id = $1 AND id = $2");
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// Deletes a channel; its secrets go with it (ON DELETE CASCADE).
+pub async fn delete(db: &Db, user_id: &str, id: &str) -> DbResult<bool> {
+    let n = on_pool!(db, pool => sqlx::query("DELETE FROM channels WHERE user_id = $1 AND id = $2").bind(user_id).bind(id).execute(pool).await?.rows_affected());
+    Ok(n == 1)
+}
+
+pub async fn set_health(
+    db: &Db,
+    id: &str,
+    status: &str,
+    message: Option<&str>,
+    rate_limited_until: Option<i64>,
+    now_ms: i64,
+) -> DbResult<Option<ChannelRow>> {
+    let sql = format!(
+        "UPDATE channels SET status = $1, status_message = $2, rate_limited_until = $3, last_checked_at = $4, updated_at = $4 \
+         WHERE id = $5 RETURNING {COLUMNS}"
+    );
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
+        .bind(status).bind(message).bind(rate_limited_until).bind(now_ms).bind(id)
+        .fetch_optional(pool).await?),
+    )
+}
+
+/// `(field, sealed)` pairs of a channel.
+pub async fn secrets(db: &Db, channel_id: &str) -> DbResult<Vec<(String, String)>> {
+    let sql = "SELECT field, sealed FROM channel_secrets WHERE channel_id = $1 ORDER BY field";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, (String, String)>(sql).bind(channel_id).fetch_all(pool).await?),
+    )
+}
+
+/// Replaces the sealed secrets of a channel (after a token refresh); fields not given are removed.
+pub async fn replace_secrets(
+    db: &Db,
+    channel_id: &str,
+    secrets: &[SealedSecret],
+    now_ms: i64,
+) -> DbResult<()> {
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM channel_secrets WHERE channel_id = $1").bind(channel_id).execute(&mut *tx).await?;
+        for s in secrets {
+            sqlx::query("INSERT INTO channel_secrets (channel_id, field, sealed, key_id, updated_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(channel_id).bind(s.field).bind(&s.sealed).bind(&s.key_id).bind(now_ms)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Every stored secret not under `active_key_id`: `(channel_id, field, sealed)`, in pages.
+pub async fn secrets_not_under(
+    db: &Db,
+    active_key_id: &str,
+    limit: i64,
+) -> DbResult<Vec<(String, String, String)>> {
+    let sql = "SELECT channel_id, field, sealed FROM channel_secrets WHERE key_id <> $1 ORDER BY channel_id, field LIMIT $2";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, (String, String, String)>(sql).bind(active_key_id).bind(limit).fetch_all(pool).await?),
+    )
+}
+
+/// Swaps one sealed secret for its re-encryption, only if it is still the value read.
+pub async fn reseal_secret(
+    db: &Db,
+    channel_id: &str,
+    field: &str,
+    old: &str,
+    new: &str,
+    key_id: &str,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE channel_secrets SET sealed = $1, key_id = $2, updated_at = $3 WHERE channel_id = $4 AND field = $5 AND sealed = $6";
+    let n = on_pool!(db, pool => sqlx::query(sql).bind(new).bind(key_id).bind(now_ms).bind(channel_id).bind(field).bind(old).execute(pool).await?.rows_affected());
+    Ok(n == 1)
+}
+
+/// Count of stored secrets by key id.
+pub async fn secret_counts_by_key(db: &Db) -> DbResult<Vec<(String, i64)>> {
+    let sql = "SELECT key_id, COUNT(*) FROM channel_secrets GROUP BY key_id ORDER BY key_id";
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, (String, i64)>(sql).fetch_all(pool).await?))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: String,
+    pub user_id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub channel_id: Option<String>,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+pub async fn notify(
+    db: &Db,
+    user_id: &str,
+    kind: &str,
+    title: &str,
+    body: &str,
+    channel_id: Option<&str>,
+    now_ms: i64,
+) -> DbResult<()> {
+    let sql = "INSERT INTO notifications (id, user_id, kind, title, body, channel_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    on_pool!(db, pool => sqlx::query(sql).bind(new_id()).bind(user_id).bind(kind).bind(title).bind(body).bind(channel_id).bind(now_ms).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+pub async fn notifications(db: &Db, user_id: &str, limit: i64) -> DbResult<Vec<NotificationRow>> {
+    let sql = "SELECT id, user_id, kind, title, body, channel_id, created_at, read_at FROM notifications \
+               WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, NotificationRow>(sql).bind(user_id).bind(limit).fetch_all(pool).await?),
+    )
+}

@@ -1,0 +1,342 @@
+//! XRPC calls and the mapping of their failures into [`ProviderError`].
+//!
+//! Classification uses the HTTP status and the XRPC `error` name only (the
+//! `message` is carried along for people, never matched).
+
+use crate::http::{HttpClient, SendError};
+use crate::{ContentViolation, ProviderError};
+use bytes::Bytes;
+use reqwest::Method;
+use serde_json::Value;
+use std::time::Duration;
+
+/// One XRPC request, rebuildable for a retry after a token refresh.
+#[derive(Debug, Clone)]
+pub struct Xrpc {
+    pub method: Method,
+    pub nsid: &'static str,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Body,
+    /// Writes change state: a timeout after sending may have been applied.
+    pub write: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    None,
+    Json(Value),
+    Blob { mime: String, data: Bytes },
+}
+
+impl Xrpc {
+    pub fn get(nsid: &'static str, query: Vec<(&'static str, String)>) -> Self {
+        Xrpc {
+            method: Method::GET,
+            nsid,
+            query,
+            body: Body::None,
+            write: false,
+        }
+    }
+    pub fn post(nsid: &'static str, body: Value) -> Self {
+        Xrpc {
+            method: Method::POST,
+            nsid,
+            query: Vec::new(),
+            body: Body::Json(body),
+            write: true,
+        }
+    }
+}
+
+/// Why a call failed, before classification.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    Send(SendError),
+    Status {
+        status: u16,
+        error: Option<String>,
+        message: Option<String>,
+        retry_after: Option<Duration>,
+    },
+    /// A 2xx whose body is not the expected JSON.
+    BadBody {
+        status: u16,
+        message: String,
+    },
+    /// Already classified (e.g. a failed refresh during the call).
+    Classified(ProviderError),
+}
+
+impl Failure {
+    pub fn error_name(&self) -> Option<&str> {
+        match self {
+            Failure::Status { error, .. } => error.as_deref(),
+            _ => None,
+        }
+    }
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Failure::Status { status, .. } | Failure::BadBody { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    /// The session token is unusable: expired, revoked, malformed or missing.
+    pub fn is_auth(&self) -> bool {
+        matches!(self.status(), Some(400 | 401))
+            && matches!(
+                self.error_name(),
+                Some(
+                    "ExpiredToken"
+                        | "InvalidToken"
+                        | "AuthMissing"
+                        | "AuthenticationRequired"
+                        | "AuthRequired"
+                )
+            )
+    }
+}
+
+/// Sends one call to `service` (the PDS base URL, no trailing slash).
+pub async fn call(
+    http: &HttpClient,
+    service: &str,
+    token: Option<&str>,
+    x: &Xrpc,
+) -> Result<Value, Failure> {
+    let mut url = url::Url::parse(&format!("{service}/xrpc/{}", x.nsid))
+        .map_err(|e| Failure::Send(SendError::Build(format!("bad PDS URL: {e}"))))?;
+    if !x.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&x.query);
+    }
+    let mut req = http
+        .request(x.method.clone(), url)
+        .header("accept", "application/json");
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req = match &x.body {
+        Body::None => req,
+        Body::Json(v) => req.json(v),
+        Body::Blob { mime, data } => req.header("content-type", mime.as_str()).body(data.clone()),
+    };
+    let resp = http.send(req).await.map_err(Failure::Send)?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = resp.bytes().await.map_err(|e| {
+        Failure::Send(SendError::AfterSend(format!(
+            "reading the response: {}",
+            e.without_url()
+        )))
+    })?;
+    if (200..300).contains(&status) {
+        if bytes.is_empty() {
+            return Ok(Value::Object(Default::default()));
+        }
+        return serde_json::from_slice(&bytes).map_err(|e| Failure::BadBody {
+            status,
+            message: format!("the response is not JSON: {e}"),
+        });
+    }
+    let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
+    let field = |k: &str| {
+        parsed
+            .as_ref()
+            .and_then(|v| v.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    Err(Failure::Status {
+        status,
+        error: field("error"),
+        message: field("message"),
+        retry_after: if status == 429 {
+            crate::http::retry_after(&headers, chrono::Utc::now().timestamp())
+        } else {
+            None
+        },
+    })
+}
+
+/// Turns a failure into the taxonomy. `service` names the PDS in messages.
+pub fn classify(f: Failure, service: &str, x: &Xrpc) -> ProviderError {
+    let (status, error, message, retry_after) = match f {
+        Failure::Classified(e) => return e,
+        Failure::Send(SendError::Connect(m)) => {
+            return ProviderError::Transient {
+                message: format!(
+                    "could not reach the Bluesky PDS at {service} ({m}); check the PDS URL"
+                ),
+                maybe_delivered: false,
+            };
+        }
+        Failure::Send(SendError::AfterSend(m)) => {
+            return ProviderError::Transient {
+                message: format!(
+                    "{} to the Bluesky PDS at {service} failed after sending: {m}",
+                    x.nsid
+                ),
+                maybe_delivered: x.write,
+            };
+        }
+        Failure::Send(e) => return e.into_provider_error(x.nsid),
+        Failure::BadBody { status, message } => {
+            return ProviderError::permanent(format!(
+                "{} answered {status} but {message}; is {service} a Bluesky PDS?",
+                x.nsid
+            ));
+        }
+        Failure::Status {
+            status,
+            error,
+            message,
+            retry_after,
+        } => (status, error, message, retry_after),
+    };
+    let name = error.as_deref().unwrap_or("");
+    let text = format!(
+        "the PDS answered {status}{}{} to {}",
+        if name.is_empty() {
+            String::new()
+        } else {
+            format!(" {name}")
+        },
+        message
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default(),
+        x.nsid
+    );
+    match (status, name) {
+        (429, _) => ProviderError::RateLimited {
+            retry_after,
+            message: text,
+        },
+        (500..=599, _) => ProviderError::Transient {
+            message: text,
+            maybe_delivered: x.write && status != 503,
+        },
+        (400 | 401, "ExpiredToken") => ProviderError::AuthExpired { message: text },
+        (400 | 401, "InvalidToken" | "AuthMissing" | "AuthenticationRequired" | "AuthRequired")
+        | (_, "AccountTakedown" | "AccountDeactivated") => ProviderError::Revoked { message: text },
+        (413, _) | (400, "BlobTooLarge" | "InvalidMimeType") => {
+            invalid_content(name, "PayloadTooLarge", text)
+        }
+        (400, "InvalidRecord" | "InvalidRequest") if x.write => invalid_content(name, name, text),
+        _ => ProviderError::Permanent { message: text },
+    }
+}
+
+fn invalid_content(name: &str, fallback: &str, text: String) -> ProviderError {
+    let code = if name.is_empty() { fallback } else { name };
+    ProviderError::InvalidContent {
+        violations: vec![ContentViolation {
+            code: format!("bluesky.{code}"),
+            message: text,
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16, error: &str) -> Failure {
+        Failure::Status {
+            status,
+            error: Some(error.into()),
+            message: Some("m".into()),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn statuses_and_error_names_map_into_the_taxonomy() {
+        let w = Xrpc::post("com.atproto.repo.putRecord", Value::Null);
+        let r = Xrpc::get("com.atproto.repo.getRecord", vec![]);
+        let c = |f, x: &Xrpc| classify(f, "http://pds", x);
+        assert!(matches!(
+            c(status(400, "ExpiredToken"), &w),
+            ProviderError::AuthExpired { .. }
+        ));
+        assert!(matches!(
+            c(status(400, "InvalidToken"), &w),
+            ProviderError::Revoked { .. }
+        ));
+        assert!(matches!(
+            c(status(401, "AuthenticationRequired"), &w),
+            ProviderError::Revoked { .. }
+        ));
+        assert!(matches!(
+            c(status(401, "AccountTakedown"), &w),
+            ProviderError::Revoked { .. }
+        ));
+        let e = c(status(400, "InvalidRequest"), &w);
+        assert!(
+            matches!(&e, ProviderError::InvalidContent { violations } if violations[0].code == "bluesky.InvalidRequest")
+        );
+        assert!(matches!(
+            c(status(400, "InvalidRequest"), &r),
+            ProviderError::Permanent { .. }
+        ));
+        assert!(matches!(
+            c(status(413, "PayloadTooLarge"), &w),
+            ProviderError::InvalidContent { .. }
+        ));
+        assert!(matches!(
+            c(status(403, "AccountNotFound"), &w),
+            ProviderError::Permanent { .. }
+        ));
+        assert!(matches!(
+            c(status(500, "InternalServerError"), &w),
+            ProviderError::Transient {
+                maybe_delivered: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            c(status(500, "InternalServerError"), &r),
+            ProviderError::Transient {
+                maybe_delivered: false,
+                ..
+            }
+        ));
+        let limited = Failure::Status {
+            status: 429,
+            error: Some("RateLimitExceeded".into()),
+            message: None,
+            retry_after: Some(Duration::from_secs(289)),
+        };
+        assert_eq!(
+            c(limited, &w),
+            ProviderError::RateLimited {
+                retry_after: Some(Duration::from_secs(289)),
+                message: "the PDS answered 429 RateLimitExceeded to com.atproto.repo.putRecord"
+                    .into()
+            }
+        );
+        let unreachable = c(
+            Failure::Send(SendError::Connect("connection refused".into())),
+            &w,
+        );
+        assert!(
+            matches!(&unreachable, ProviderError::Transient { maybe_delivered: false, message }
+            if message.contains("could not reach the Bluesky PDS at http://pds") && message.contains("check the PDS URL"))
+        );
+        assert!(matches!(
+            c(Failure::Send(SendError::AfterSend("timed out".into())), &w),
+            ProviderError::Transient {
+                maybe_delivered: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn only_token_errors_count_as_auth_failures() {
+        assert!(status(400, "ExpiredToken").is_auth());
+        assert!(status(401, "AuthMissing").is_auth());
+        assert!(!status(400, "InvalidRequest").is_auth());
+        assert!(!status(500, "ExpiredToken").is_auth());
+    }
+}

@@ -1,0 +1,102 @@
+//! The static registry: one `Arc<dyn Provider>` per compiled-in platform,
+//! all sharing one outbound HTTP client.
+
+use crate::Provider;
+use crate::http::{BuildError, HttpClient, NetworkOptions};
+use letsgrow_core::Platform;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Everything providers need from configuration, passed explicitly.
+#[derive(Debug, Clone)]
+pub struct ProviderOptions {
+    pub network: NetworkOptions,
+    /// PDS used when a Bluesky connection names none (`https://bsky.social`).
+    pub bluesky_default_service: String,
+}
+
+/// The Bluesky entryway, the default PDS.
+pub const BLUESKY_DEFAULT_SERVICE: &str = "https://bsky.social";
+
+impl Default for ProviderOptions {
+    fn default() -> Self {
+        ProviderOptions {
+            network: NetworkOptions::default(),
+            bluesky_default_service: BLUESKY_DEFAULT_SERVICE.to_owned(),
+        }
+    }
+}
+
+/// Providers by platform. Platforms whose feature is off are absent.
+#[derive(Clone)]
+pub struct Registry {
+    providers: BTreeMap<Platform, Arc<dyn Provider>>,
+    http: HttpClient,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("platforms", &self.platforms())
+            .finish()
+    }
+}
+
+impl Registry {
+    pub fn get(&self, platform: Platform) -> Option<Arc<dyn Provider>> {
+        self.providers.get(&platform).cloned()
+    }
+
+    /// The platforms that have a provider, in `Platform` order.
+    pub fn platforms(&self) -> Vec<Platform> {
+        self.providers.keys().copied().collect()
+    }
+
+    /// The shared outbound client (for callers that fetch user-supplied URLs).
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+}
+
+/// Builds the registry of every compiled-in provider.
+pub fn registry(opts: &ProviderOptions) -> Result<Registry, BuildError> {
+    let http = HttpClient::new(&opts.network)?;
+    #[allow(unused_mut)]
+    let mut providers: BTreeMap<Platform, Arc<dyn Provider>> = BTreeMap::new();
+    #[cfg(feature = "bluesky")]
+    providers.insert(
+        Platform::Bluesky,
+        Arc::new(crate::bluesky::Bluesky::new(
+            http.clone(),
+            opts.bluesky_default_service.clone(),
+        )),
+    );
+    #[cfg(feature = "webhook")]
+    providers.insert(
+        Platform::Webhook,
+        Arc::new(crate::webhook::Webhook::new(http.clone())),
+    );
+    Ok(Registry { providers, http })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_compiled_in_provider_is_registered_under_its_platform() {
+        let reg = registry(&ProviderOptions::default()).unwrap();
+        for p in reg.platforms() {
+            assert_eq!(reg.get(p).unwrap().capabilities().platform, p);
+        }
+        #[cfg(feature = "bluesky")]
+        assert!(reg.get(Platform::Bluesky).is_some());
+        #[cfg(feature = "webhook")]
+        assert!(reg.get(Platform::Webhook).is_some());
+        assert!(reg.get(Platform::X).is_none());
+        assert_eq!(
+            ProviderOptions::default().bluesky_default_service,
+            "https://bsky.social"
+        );
+    }
+}

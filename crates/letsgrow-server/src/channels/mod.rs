@@ -1,0 +1,398 @@
+//! Channels: connect, list, test, disconnect. Credentials are sealed with the
+//! keyring (bound to their channel row) before they touch the database, and
+//! refreshed credentials are persisted the same way. No HTTP types here.
+
+use letsgrow_core::Platform;
+use letsgrow_crypto::{Keyring, Sealed, row_aad};
+use letsgrow_db::channels::{self as repo, ChannelRow, NewChannel, SealedSecret};
+use letsgrow_db::{Db, DbError};
+use letsgrow_providers::{
+    Account, ChannelCtx, ConnectInput, Credentials, ProviderError, Registry, SecretString,
+};
+use std::sync::Arc;
+
+const CREDENTIALS_FIELD: &str = "credentials";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChannelError {
+    #[error("invalid input")]
+    Validation(Vec<(&'static str, String)>),
+    #[error("{0} is not available in this build")]
+    Unsupported(Platform),
+    #[error("this account is already connected")]
+    Duplicate,
+    #[error("no such channel")]
+    NotFound,
+    /// The platform refused the credentials (nothing was stored).
+    #[error("{message}")]
+    Rejected { field: String, message: String },
+    /// The platform could not be reached.
+    #[error("{0}")]
+    Unreachable(String),
+    #[error("rate limited")]
+    RateLimited(Option<std::time::Duration>),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for ChannelError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Conflict(_) => ChannelError::Duplicate,
+            other => ChannelError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// What the user submitted to connect a channel.
+#[derive(Debug, Clone)]
+pub struct ConnectRequest {
+    pub platform: Platform,
+    pub identifier: Option<String>,
+    pub app_password: Option<SecretString>,
+    pub service_url: Option<String>,
+    pub url: Option<String>,
+    pub format: Option<String>,
+}
+
+pub struct ChannelService {
+    db: Db,
+    keyring: Arc<Keyring>,
+    registry: Registry,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn required(
+    v: &Option<String>,
+    field: &'static str,
+    errors: &mut Vec<(&'static str, String)>,
+) -> String {
+    match v.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_owned(),
+        _ => {
+            errors.push((field, "is required".into()));
+            String::new()
+        }
+    }
+}
+
+impl ChannelService {
+    pub fn new(db: Db, keyring: Arc<Keyring>, registry: Registry) -> Self {
+        ChannelService {
+            db,
+            keyring,
+            registry,
+        }
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub async fn list(&self, user_id: &str) -> Result<Vec<ChannelRow>, ChannelError> {
+        Ok(repo::list_for_user(&self.db, user_id).await?)
+    }
+
+    /// Connects a channel; returns it and, for webhooks, the signing secret (shown once).
+    pub async fn connect(
+        &self,
+        user_id: &str,
+        req: ConnectRequest,
+    ) -> Result<(ChannelRow, Option<String>), ChannelError> {
+        let provider = self
+            .registry
+            .get(req.platform)
+            .ok_or(ChannelError::Unsupported(req.platform))?;
+        let mut errors = Vec::new();
+        let (input, shown_secret) = match req.platform {
+            Platform::Bluesky => {
+                let identifier = required(&req.identifier, "identifier", &mut errors);
+                let password = req
+                    .app_password
+                    .clone()
+                    .filter(|p| !p.expose().trim().is_empty());
+                if password.is_none() {
+                    errors.push(("app_password", "is required".into()));
+                }
+                let service_url = req
+                    .service_url
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
+                if !errors.is_empty() {
+                    return Err(ChannelError::Validation(errors));
+                }
+                let password = password.unwrap_or_else(|| SecretString::new(""));
+                (
+                    ConnectInput::AppPassword {
+                        identifier,
+                        password,
+                        service_url,
+                    },
+                    None,
+                )
+            }
+            Platform::Webhook => {
+                let url = required(&req.url, "url", &mut errors);
+                let format = req.format.clone().unwrap_or_else(|| "generic".into());
+                if !["generic", "discord", "slack"].contains(&format.as_str()) {
+                    errors.push(("format", "must be generic, discord or slack".into()));
+                }
+                if !errors.is_empty() {
+                    return Err(ChannelError::Validation(errors));
+                }
+                let secret = hex_secret().map_err(ChannelError::Internal)?;
+                (
+                    ConnectInput::Webhook {
+                        url,
+                        secret: SecretString::new(secret.clone()),
+                        format,
+                    },
+                    Some(secret),
+                )
+            }
+            other => return Err(ChannelError::Unsupported(other)),
+        };
+        let connected = provider
+            .connect(input)
+            .await
+            .map_err(|e| connect_error(req.platform, e))?;
+        let id = letsgrow_db::new_id();
+        let sealed = self.seal(&id, &connected.credentials)?;
+        let settings = connected.account.settings.to_string();
+        let row = repo::insert(
+            &self.db,
+            &id,
+            &NewChannel {
+                user_id,
+                platform: req.platform.as_str(),
+                external_id: &connected.account.external_id,
+                handle: &connected.account.handle,
+                base_url: &connected.account.base_url,
+                settings: &settings,
+            },
+            &[sealed],
+            now_ms(),
+        )
+        .await?;
+        tracing::info!(channel_id = %row.id, platform = %row.platform, "channel connected");
+        Ok((row, shown_secret))
+    }
+
+    pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<(), ChannelError> {
+        if repo::delete(&self.db, user_id, id).await? {
+            tracing::info!(channel_id = %id, "channel disconnected; its secrets were deleted");
+            Ok(())
+        } else {
+            Err(ChannelError::NotFound)
+        }
+    }
+
+    /// A harmless connectivity check that records the channel's health.
+    pub async fn test(&self, user_id: &str, id: &str) -> Result<ChannelRow, ChannelError> {
+        let row = repo::get_for_user(&self.db, user_id, id)
+            .await?
+            .ok_or(ChannelError::NotFound)?;
+        let platform: Platform = row
+            .platform
+            .parse()
+            .map_err(|e| ChannelError::Internal(format!("{e}")))?;
+        let provider = self
+            .registry
+            .get(platform)
+            .ok_or(ChannelError::Unsupported(platform))?;
+        let ctx = self.context(&row).await?;
+        let now = now_ms();
+        let (status, message, until) = match provider.check(&ctx).await {
+            Ok(checked) => {
+                if let Some(creds) = &checked.refreshed {
+                    let sealed = self.seal(&row.id, creds)?;
+                    repo::replace_secrets(&self.db, &row.id, &[sealed], now).await?;
+                }
+                ("ok", None, None)
+            }
+            Err(e) => self.health_from_error(&row, &e, now).await?,
+        };
+        repo::set_health(&self.db, &row.id, status, message.as_deref(), until, now)
+            .await?
+            .ok_or(ChannelError::NotFound)
+    }
+
+    async fn health_from_error(
+        &self,
+        row: &ChannelRow,
+        e: &ProviderError,
+        now: i64,
+    ) -> Result<(&'static str, Option<String>, Option<i64>), ChannelError> {
+        Ok(match e {
+            ProviderError::Revoked { .. } | ProviderError::AuthExpired { .. } => {
+                let msg = format!("{e}");
+                if row.status != "needs_reconnect" {
+                    repo::notify(
+                        &self.db,
+                        &row.user_id,
+                        "channel_needs_reconnect",
+                        &format!("Reconnect {} ({})", row.handle, row.platform),
+                        &format!("LetsGrow can no longer publish to this channel: {msg}. Reconnect it on the Channels page."),
+                        Some(&row.id),
+                        now,
+                    )
+                    .await?;
+                }
+                ("needs_reconnect", Some(msg), None)
+            }
+            ProviderError::RateLimited { retry_after, .. } => {
+                let until = retry_after.map(|d| now + i64::try_from(d.as_millis()).unwrap_or(0));
+                ("rate_limited", Some(format!("{e}")), until)
+            }
+            other => ("error", Some(format!("{other}")), None),
+        })
+    }
+
+    /// The provider's view of a stored channel, credentials decrypted.
+    pub async fn context(&self, row: &ChannelRow) -> Result<ChannelCtx, ChannelError> {
+        let mut credentials = Credentials::default();
+        for (field, sealed) in repo::secrets(&self.db, &row.id).await? {
+            if field != CREDENTIALS_FIELD {
+                continue;
+            }
+            let sealed =
+                Sealed::parse(&sealed).map_err(|e| ChannelError::Internal(e.to_string()))?;
+            let plain = self
+                .keyring
+                .open(&sealed, &row_aad("channel", &row.id, CREDENTIALS_FIELD))
+                .map_err(|e| ChannelError::Internal(e.to_string()))?;
+            credentials = serde_json::from_slice(plain.expose())
+                .map_err(|e| ChannelError::Internal(e.to_string()))?;
+        }
+        Ok(ChannelCtx {
+            channel_id: row.id.clone(),
+            account: Account {
+                external_id: row.external_id.clone(),
+                handle: row.handle.clone(),
+                base_url: row.base_url.clone(),
+                settings: serde_json::from_str(&row.settings).unwrap_or_default(),
+            },
+            credentials,
+        })
+    }
+
+    fn seal(&self, channel_id: &str, creds: &Credentials) -> Result<SealedSecret, ChannelError> {
+        let json = serde_json::to_vec(creds).map_err(|e| ChannelError::Internal(e.to_string()))?;
+        let json = letsgrow_crypto::SecretBytes::new(json);
+        let sealed = self
+            .keyring
+            .seal(
+                json.expose(),
+                &row_aad("channel", channel_id, CREDENTIALS_FIELD),
+            )
+            .map_err(|e| ChannelError::Internal(e.to_string()))?;
+        Ok(SealedSecret {
+            field: CREDENTIALS_FIELD,
+            key_id: sealed.key_id().to_owned(),
+            sealed: sealed.to_string(),
+        })
+    }
+}
+
+fn hex_secret() -> Result<String, String> {
+    let key = letsgrow_crypto::generate_key().map_err(|e| e.to_string())?;
+    Ok(key.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn connect_error(platform: Platform, e: ProviderError) -> ChannelError {
+    let field = if platform == Platform::Webhook {
+        "url"
+    } else {
+        "app_password"
+    }
+    .to_owned();
+    match e {
+        ProviderError::Revoked { message } | ProviderError::AuthExpired { message } => {
+            ChannelError::Rejected {
+                field,
+                message: match platform {
+                    Platform::Bluesky => {
+                        format!("Bluesky refused this handle or app password ({message}).")
+                    }
+                    _ => message,
+                },
+            }
+        }
+        ProviderError::Transient { message, .. } => ChannelError::Unreachable(match platform {
+            Platform::Bluesky => format!(
+                "Could not reach the Bluesky server: {message}. Check the PDS URL (leave it empty for bsky.social)."
+            ),
+            _ => format!("Could not reach the URL: {message}. Check it and try again."),
+        }),
+        ProviderError::RateLimited { retry_after, .. } => ChannelError::RateLimited(retry_after),
+        ProviderError::InvalidContent { violations } => ChannelError::Rejected {
+            field,
+            message: violations
+                .iter()
+                .map(|v| v.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
+        ProviderError::Permanent { message } => ChannelError::Rejected {
+            field: if platform == Platform::Bluesky {
+                "service_url"
+            } else {
+                "url"
+            }
+            .to_owned(),
+            message,
+        },
+        ProviderError::InvalidInput { field, message } => ChannelError::Rejected { field, message },
+    }
+}
+
+/// Re-encrypts every stored secret that is not under the active key.
+/// Returns `(resealed, failed)`.
+pub async fn rotate_keys(db: &Db, keyring: &Keyring) -> Result<(u64, u64), DbError> {
+    let (mut resealed, mut failed) = (0u64, 0u64);
+    let mut skip = std::collections::HashSet::new();
+    loop {
+        let page = repo::secrets_not_under(db, keyring.active_key_id(), 500).await?;
+        let fresh: Vec<_> = page
+            .into_iter()
+            .filter(|(c, f, _)| !skip.contains(&(c.clone(), f.clone())))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for (channel_id, field, sealed_text) in fresh {
+            let aad = row_aad("channel", &channel_id, &field);
+            let outcome = Sealed::parse(&sealed_text)
+                .map_err(|e| e.to_string())
+                .and_then(|s| keyring.reseal(&s, &aad).map_err(|e| e.to_string()));
+            match outcome {
+                Ok(new) => {
+                    if repo::reseal_secret(
+                        db,
+                        &channel_id,
+                        &field,
+                        &sealed_text,
+                        &new.to_string(),
+                        new.key_id(),
+                        now_ms(),
+                    )
+                    .await?
+                    {
+                        resealed += 1;
+                    }
+                }
+                Err(reason) => {
+                    tracing::error!(channel_id, field, %reason, "could not re-encrypt a secret");
+                    failed += 1;
+                    skip.insert((channel_id, field));
+                }
+            }
+        }
+    }
+    Ok((resealed, failed))
+}

@@ -1,0 +1,262 @@
+//! `/api/v1/channels*` and `/api/v1/notifications`: thin handlers over `ChannelService`.
+
+use crate::channels::{ChannelError, ConnectRequest};
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::extract::{ApiJson, ApiPath};
+use crate::http::auth::{Authenticated, rfc3339};
+use crate::ratelimit::retry_after_secs;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use letsgrow_core::Platform;
+use letsgrow_db::channels::{ChannelRow, NotificationRow};
+use letsgrow_providers::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+impl From<ChannelError> for ApiError {
+    fn from(e: ChannelError) -> Self {
+        match e {
+            ChannelError::Validation(fields) => {
+                let mut f = FieldErrors::default();
+                for (k, v) in fields {
+                    f.add(k, v);
+                }
+                ApiError::validation(f)
+            }
+            ChannelError::Unsupported(p) => {
+                ApiError::field("platform", format!("{p} channels are not available yet"))
+            }
+            ChannelError::Duplicate => ApiError::new(
+                ErrorCode::ChannelExists,
+                "This account is already connected as a channel.",
+            ),
+            ChannelError::NotFound => ApiError::not_found("There is no such channel."),
+            ChannelError::Rejected { field, message } => {
+                ApiError::new(ErrorCode::PlatformRejected, message.clone())
+                    .with_detail("fields", serde_json::json!({ field: message }))
+            }
+            ChannelError::Unreachable(message) => {
+                ApiError::new(ErrorCode::PlatformUnavailable, message)
+            }
+            ChannelError::RateLimited(wait) => {
+                ApiError::rate_limited(wait.map(retry_after_secs).unwrap_or(60))
+            }
+            ChannelError::Internal(m) => ApiError::internal(m),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Channel {
+    #[schema(format = "uuid")]
+    pub id: String,
+    pub platform: Platform,
+    /// Handle or name shown to people.
+    pub handle: String,
+    /// The platform's id for the account (Bluesky DID, …).
+    pub external_id: String,
+    /// PDS, instance or webhook URL.
+    pub base_url: String,
+    /// `ok`, `needs_reconnect`, `rate_limited` or `error`.
+    pub status: String,
+    /// The platform's own message when the status is not `ok`.
+    pub status_message: Option<String>,
+    #[schema(format = "date-time")]
+    pub rate_limited_until: Option<String>,
+    #[schema(format = "date-time")]
+    pub last_checked_at: Option<String>,
+    #[schema(format = "date-time")]
+    pub created_at: String,
+    /// Provider settings (e.g. the webhook format). Never secret.
+    #[schema(value_type = Object)]
+    pub settings: serde_json::Value,
+}
+
+impl From<ChannelRow> for Channel {
+    fn from(c: ChannelRow) -> Self {
+        Channel {
+            platform: c.platform.parse().unwrap_or(Platform::Webhook),
+            id: c.id,
+            handle: c.handle,
+            external_id: c.external_id,
+            base_url: c.base_url,
+            status: c.status,
+            status_message: c.status_message,
+            rate_limited_until: c.rate_limited_until.map(rfc3339),
+            last_checked_at: c.last_checked_at.map(rfc3339),
+            created_at: rfc3339(c.created_at),
+            settings: serde_json::from_str(&c.settings).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectChannelRequest {
+    /// `bluesky` or `webhook` (other platforms arrive with their providers).
+    pub platform: Platform,
+    /// Bluesky: handle (e.g. `alice.bsky.social`), DID or email.
+    #[schema(max_length = 256, pattern = "^[^\\u0000]*$")]
+    pub identifier: Option<String>,
+    /// Bluesky: an app password (Settings → App passwords), never the account password.
+    #[schema(max_length = 256, pattern = "^[^\\u0000]*$")]
+    pub app_password: Option<String>,
+    /// Bluesky: the PDS URL; empty for https://bsky.social.
+    #[schema(max_length = 2048, pattern = "^[^\\u0000]*$")]
+    pub service_url: Option<String>,
+    /// Webhook: the destination URL.
+    #[schema(max_length = 2048, pattern = "^[^\\u0000]*$")]
+    pub url: Option<String>,
+    /// Webhook: `generic` (default), `discord` or `slack`.
+    #[schema(max_length = 16, pattern = "^[^\\u0000]*$")]
+    pub format: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConnectChannelResponse {
+    pub channel: Channel,
+    /// Webhooks only: the signing secret for `X-LetsGrow-Signature`. Shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<String>,
+}
+
+/// The user's channels with their health.
+#[utoipa::path(get, path = "/api/v1/channels", operation_id = "channels_list", tag = "channels",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Channels, oldest first", body = Vec<Channel>),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+) -> Result<axum::Json<Vec<Channel>>, ApiError> {
+    let rows = state.channels.list(&who.user.id).await?;
+    Ok(axum::Json(rows.into_iter().map(Channel::from).collect()))
+}
+
+/// Connect a channel (checks the credentials with the platform; nothing is stored if they are refused).
+#[utoipa::path(post, path = "/api/v1/channels", operation_id = "channels_connect", tag = "channels",
+    security(("bearer" = [])),
+    request_body = ConnectChannelRequest,
+    responses(
+        (status = 201, description = "Connected", body = ConnectChannelResponse),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 409, description = "Already connected (`channel_exists`)", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields, or the platform refused them (`platform_rejected`)", body = crate::error::ErrorBody),
+        (status = 429, description = "The platform rate-limited the check", body = crate::error::ErrorBody),
+        (status = 502, description = "The platform could not be reached (`platform_unavailable`)", body = crate::error::ErrorBody),
+    ))]
+pub async fn connect(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiJson(req): ApiJson<ConnectChannelRequest>,
+) -> Result<(StatusCode, axum::Json<ConnectChannelResponse>), ApiError> {
+    let (row, secret) = state
+        .channels
+        .connect(
+            &who.user.id,
+            ConnectRequest {
+                platform: req.platform,
+                identifier: req.identifier,
+                app_password: req.app_password.map(SecretString::new),
+                service_url: req.service_url,
+                url: req.url,
+                format: req.format,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ConnectChannelResponse {
+            channel: row.into(),
+            webhook_secret: secret,
+        }),
+    ))
+}
+
+/// Disconnect a channel and delete its stored credentials.
+#[utoipa::path(delete, path = "/api/v1/channels/{id}", operation_id = "channels_disconnect", tag = "channels",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Channel id")),
+    responses(
+        (status = 204, description = "Disconnected; credentials deleted"),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such channel", body = crate::error::ErrorBody),
+    ))]
+pub async fn disconnect(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    state.channels.disconnect(&who.user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Check that a channel still works (a harmless read) and record its health.
+#[utoipa::path(post, path = "/api/v1/channels/{id}/test", operation_id = "channels_test", tag = "channels",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Channel id")),
+    responses(
+        (status = 200, description = "The channel with its updated health", body = Channel),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such channel", body = crate::error::ErrorBody),
+    ))]
+pub async fn test(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> Result<axum::Json<Channel>, ApiError> {
+    Ok(axum::Json(
+        state.channels.test(&who.user.id, &id).await?.into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Notification {
+    pub id: String,
+    /// e.g. `channel_needs_reconnect`.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub channel_id: Option<String>,
+    #[schema(format = "date-time")]
+    pub created_at: String,
+    #[schema(format = "date-time")]
+    pub read_at: Option<String>,
+}
+
+impl From<NotificationRow> for Notification {
+    fn from(n: NotificationRow) -> Self {
+        Notification {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            channel_id: n.channel_id,
+            created_at: rfc3339(n.created_at),
+            read_at: n.read_at.map(rfc3339),
+        }
+    }
+}
+
+/// In-app notifications, newest first (the latest 50).
+#[utoipa::path(get, path = "/api/v1/notifications", operation_id = "notifications_list", tag = "channels",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Notifications", body = Vec<Notification>),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+    ))]
+pub async fn notifications(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+) -> Result<axum::Json<Vec<Notification>>, ApiError> {
+    let rows = letsgrow_db::channels::notifications(&state.db, &who.user.id, 50).await?;
+    Ok(axum::Json(
+        rows.into_iter().map(Notification::from).collect(),
+    ))
+}
