@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: formatting and lints, web UI unit
-# tests, Rust unit and HTTP tests on SQLite and PostgreSQL, Redis, the schemathesis
-# contract run, and browser end-to-end tests in Chromium.
+# tests, Rust unit and HTTP tests on SQLite and PostgreSQL, Redis, provider
+# behaviour tests against a real Bluesky PDS and local webhook receivers, the
+# schemathesis contract run, and browser end-to-end tests in Chromium.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 LOG_DIR="$(mktemp -d)"
@@ -28,6 +29,9 @@ step "web UI: generated API client is current, types, unit tests"
 (cd frontend && npm run lint && npm test 2>&1 | tee "$LOG_DIR/vitest.log")
 n=$(grep -Eo 'Tests +[0-9]+ passed' "$LOG_DIR/vitest.log" | grep -Eo '[0-9]+' | tail -1 || echo 0)
 passed=$((passed + n))
+
+step "peers: a real Bluesky PDS for the provider behaviour suite"
+peers/bluesky/install.sh
 
 step "Rust: unit and HTTP tests (SQLite, PostgreSQL, Redis), release profile"
 cargo nextest run --locked --release --workspace --features letsgrow/ui --no-fail-fast 2>&1 | tee "$LOG_DIR/nextest.log"

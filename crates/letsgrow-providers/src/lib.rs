@@ -10,6 +10,13 @@
 //! - Publishing is one part at a time with a caller-supplied idempotency key, so
 //!   the caller can store each part's platform id before sending the next, and
 //!   reconcile an unknown outcome with [`Provider::lookup`].
+//! - All outbound HTTP goes through [`http::HttpClient`] (timeouts, User-Agent,
+//!   the private-address guard for user-supplied URLs, no redirects).
+//!
+//! Code map: `http.rs` (+ `http/guard.rs`) the client and the guard;
+//! `registry.rs` the static registry and [`ProviderOptions`]; `bluesky/`
+//! (feature `bluesky`) and `webhook/` (feature `webhook`) one module per
+//! platform; `tests/behaviour/` the one suite every provider runs.
 
 pub mod http;
 mod registry;
