@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="$1"
-venv="${LETSGROW_VENV:-$HOME/.cache/letsgrow/venv}"
+venv="${LETSGROW_VENV:-$HOME/.cache/letsgrow-venv}"
 req_hash="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/st" ] || [ "$(cat "$venv/.req-hash" 2>/dev/null)" != "$req_hash" ]; then
   python3 -m venv "$venv"

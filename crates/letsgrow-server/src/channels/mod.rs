@@ -324,9 +324,8 @@ fn connect_error(platform: Platform, e: ProviderError) -> ChannelError {
             }
         }
         ProviderError::Transient { message, .. } => ChannelError::Unreachable(match platform {
-            Platform::Bluesky => format!(
-                "Could not reach the Bluesky server: {message}. Check the PDS URL (leave it empty for bsky.social)."
-            ),
+            // The provider's message already names the PDS and suggests checking its URL.
+            Platform::Bluesky => message,
             _ => format!("Could not reach the URL: {message}. Check it and try again."),
         }),
         ProviderError::RateLimited { retry_after, .. } => ChannelError::RateLimited(retry_after),
