@@ -132,6 +132,27 @@ async fn webhook_lifecycle(app: TestApp) {
         .unwrap();
     expect_error(del, 404, "not_found").await;
 
+    // A PDS that isn't there: the error says so, and nothing is stored.
+    let r = app
+        .post_auth(
+            "/api/v1/channels",
+            &t,
+            &json!({"platform": "bluesky", "identifier": "alice.test", "app_password": "abcd-efgh-ijkl-mnop", "service_url": "http://127.0.0.1:9"}),
+        )
+        .await;
+    let body = expect_error(r, 502, "platform_unavailable").await;
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("PDS"),
+        "{body}"
+    );
+    let list: Value = app
+        .get_auth("/api/v1/channels", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
     let del = app
         .client
         .delete(app.url(&format!("/api/v1/channels/{id}")))
