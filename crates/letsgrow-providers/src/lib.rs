@@ -207,6 +207,13 @@ pub struct Credentials {
     pub expires_at: Option<i64>,
     /// Long-lived secret (app password, webhook signing secret).
     pub secret: Option<SecretString>,
+    /// The OAuth client the tokens were issued to (needed to refresh and revoke;
+    /// per instance on Mastodon).
+    #[serde(default)]
+    pub oauth_client: Option<OAuthClient>,
+    /// Scopes granted, as the platform reported them.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// The account a channel publishes as. Not secret.
@@ -223,9 +230,38 @@ pub struct Account {
     pub settings: serde_json::Value,
 }
 
+/// A registered OAuth client: from configuration for most platforms, or per
+/// Mastodon instance from [`Provider::register_app`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthClient {
+    pub client_id: String,
+    pub client_secret: Option<SecretString>,
+}
+
+/// The start of an OAuth 2.0 authorization-code flow with PKCE (S256).
+#[derive(Debug, Clone)]
+pub struct AuthorizeRequest {
+    /// Opaque CSRF value the caller stores and checks on the way back.
+    pub state: String,
+    /// BASE64URL(SHA-256(code_verifier)), method S256.
+    pub code_challenge: String,
+    pub redirect_uri: String,
+    pub client: OAuthClient,
+    /// Mastodon: the instance (`https://mastodon.social`). Otherwise `None`.
+    pub instance_url: Option<String>,
+}
+
 /// What the user typed to connect a channel.
 #[derive(Debug, Clone)]
 pub enum ConnectInput {
+    /// The redirect came back with `code` (state already checked by the caller).
+    OAuthCode {
+        code: SecretString,
+        code_verifier: SecretString,
+        redirect_uri: String,
+        client: OAuthClient,
+        instance_url: Option<String>,
+    },
     AppPassword {
         identifier: String,
         password: SecretString,
@@ -343,4 +379,29 @@ pub trait Provider: Send + Sync {
         ctx: &ChannelCtx,
         part: &PublishPart,
     ) -> ProviderResult<WithCreds<Option<RemotePost>>>;
+
+    /// OAuth providers: the authorization URL to send the user to.
+    fn authorize_url(&self, _req: &AuthorizeRequest) -> ProviderResult<String> {
+        Err(ProviderError::permanent(
+            "this platform does not connect through OAuth",
+        ))
+    }
+
+    /// Mastodon: registers LetsGrow as an app on `instance_url` (`POST /api/v1/apps`).
+    /// The caller stores the client per instance and reuses it.
+    async fn register_app(
+        &self,
+        _instance_url: &str,
+        _redirect_uri: &str,
+    ) -> ProviderResult<OAuthClient> {
+        Err(ProviderError::permanent(
+            "this platform needs no per-instance app registration",
+        ))
+    }
+
+    /// Revokes the channel's tokens where the platform offers it (on disconnect).
+    /// Default: nothing to revoke.
+    async fn revoke(&self, _ctx: &ChannelCtx) -> ProviderResult<()> {
+        Ok(())
+    }
 }

@@ -7,12 +7,25 @@ use letsgrow_core::Platform;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Per-platform settings from configuration (`[platforms.<id>]`).
+#[derive(Debug, Clone, Default)]
+pub struct PlatformSettings {
+    /// The app's OAuth client; `None` means "not configured" (the UI says so).
+    pub client: Option<crate::OAuthClient>,
+    /// API base URL override (tests point it at a local peer), e.g. `https://api.x.com`.
+    pub api_base: Option<String>,
+    /// Authorization page base URL override, e.g. `https://x.com`.
+    pub auth_base: Option<String>,
+}
+
 /// Everything providers need from configuration, passed explicitly.
 #[derive(Debug, Clone)]
 pub struct ProviderOptions {
     pub network: NetworkOptions,
     /// PDS used when a Bluesky connection names none (`https://bsky.social`).
     pub bluesky_default_service: String,
+    /// Settings by platform; platforms without an entry use their public defaults.
+    pub platforms: BTreeMap<Platform, PlatformSettings>,
 }
 
 /// The Bluesky entryway, the default PDS.
@@ -23,6 +36,7 @@ impl Default for ProviderOptions {
         ProviderOptions {
             network: NetworkOptions::default(),
             bluesky_default_service: BLUESKY_DEFAULT_SERVICE.to_owned(),
+            platforms: BTreeMap::new(),
         }
     }
 }

@@ -38,6 +38,7 @@ fn parse_session(v: &Value, app_password: Option<SecretString>) -> Result<Sessio
             access_token: Some(SecretString::new(access)),
             refresh_token: Some(SecretString::new(refresh)),
             secret: app_password,
+            ..Credentials::default()
         },
     })
 }

@@ -275,6 +275,7 @@ impl Provider for Webhook {
                 refresh_token: None,
                 expires_at: None,
                 secret: Some(secret),
+                ..Credentials::default()
             },
         })
     }
