@@ -126,6 +126,7 @@ impl BlueskyPeer {
                 ..NetworkOptions::default()
             },
             bluesky_default_service: pds.url.clone(),
+            ..ProviderOptions::default()
         };
         let provider = registry(&opts).unwrap().get(Platform::Bluesky).unwrap();
         let mut peer = BlueskyPeer {

@@ -157,6 +157,7 @@ async fn wrong_credentials(peer: &dyn Peer) {
     let secret = match &input {
         ConnectInput::AppPassword { password, .. } => password.expose().to_owned(),
         ConnectInput::Webhook { secret, .. } => secret.expose().to_owned(),
+        ConnectInput::OAuthCode { code, .. } => code.expose().to_owned(),
     };
     // The first call that reaches the platform must say Revoked.
     let err = match p.connect(input).await {
