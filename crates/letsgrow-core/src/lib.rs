@@ -4,6 +4,7 @@
 //! file system, no clock reads except where a caller passes `now`).
 
 pub mod platform;
+pub mod schedule;
 pub mod text;
 pub mod validate;
 
