@@ -75,6 +75,10 @@ pub struct AuthService {
     /// A real hash, verified against for unknown emails so that both cases take
     /// the same time.
     dummy_hash: Arc<str>,
+    /// Bounds concurrent argon2 runs (19 MiB each) to the number of cores, so a
+    /// burst of log-ins queues instead of spawning a blocking thread (and a
+    /// malloc arena) per request: memory stays flat and latency stays fair.
+    hash_permits: Arc<tokio::sync::Semaphore>,
 }
 
 fn now_ms() -> i64 {
@@ -87,6 +91,22 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AuthError::Internal(e.to_string()))
+}
+
+impl AuthService {
+    /// Runs a password hash or verification on the blocking pool, at most one
+    /// per core at a time.
+    async fn run_hash<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AuthError> {
+        let _permit = self
+            .hash_permits
+            .acquire()
+            .await
+            .map_err(|e| AuthError::Internal(e.to_string()))?;
+        blocking(f).await
+    }
 }
 
 impl AuthService {
@@ -104,6 +124,11 @@ impl AuthService {
             access_ttl_s: i64::try_from(auth.access_token_ttl_secs).unwrap_or(900),
             refresh_ttl_ms: i64::try_from(auth.refresh_token_ttl_days).unwrap_or(30) * 86_400_000,
             dummy_hash: dummy.into(),
+            hash_permits: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map(usize::from)
+                    .unwrap_or(2),
+            )),
         })
     }
 
@@ -128,7 +153,8 @@ impl AuthService {
             _ => return Err(AuthError::Validation(errors)),
         };
         let pw = password.to_owned();
-        let hash = blocking(move || password::hash(&pw))
+        let hash = self
+            .run_hash(move || password::hash(&pw))
             .await?
             .map_err(AuthError::Internal)?;
         let user = match users::insert(&self.db, &email, &hash, now_ms()).await {
@@ -160,7 +186,7 @@ impl AuthService {
             None => self.dummy_hash.clone(),
         };
         let pw = password.to_owned();
-        let ok = blocking(move || password::verify(&pw, &hash)).await?;
+        let ok = self.run_hash(move || password::verify(&pw, &hash)).await?;
         match user {
             Some(u) if ok => self.start_session(u, meta).await,
             _ => Err(AuthError::InvalidCredentials),
@@ -287,7 +313,7 @@ impl AuthService {
             return Err(AuthError::WrongCurrentPassword);
         }
         let (hash, cur) = (who.user.password_hash.clone(), current.to_owned());
-        if !blocking(move || password::verify(&cur, &hash)).await? {
+        if !self.run_hash(move || password::verify(&cur, &hash)).await? {
             return Err(AuthError::WrongCurrentPassword);
         }
         if current == new {
@@ -297,7 +323,8 @@ impl AuthService {
             ));
         }
         let pw = new.to_owned();
-        let new_hash = blocking(move || password::hash(&pw))
+        let new_hash = self
+            .run_hash(move || password::hash(&pw))
             .await?
             .map_err(AuthError::Internal)?;
         let now = now_ms();
