@@ -1,0 +1,51 @@
+"use client";
+
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { useMe } from "@/features/auth/api/me";
+import { hasChosenTimezone } from "@/features/auth/lib/timezone-choice";
+import { SetupChecklist } from "@/features/onboarding/components/setup-checklist";
+
+function greeting(timeZone: string): string {
+  let hour = new Date().getHours();
+  try {
+    hour = Number(new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone }).format(new Date()));
+  } catch {
+    // A zone this browser does not know: use local time.
+  }
+  if (hour < 5 || hour >= 18) return "Good evening";
+  if (hour < 12) return "Good morning";
+  return "Good afternoon";
+}
+
+// Rendered only inside RequireSession, i.e. in the browser: reading the clock and
+// localStorage during render cannot cause a hydration mismatch.
+export default function DashboardPage() {
+  const { data: user } = useMe();
+
+  return (
+    <>
+      <title>Dashboard · LetsGrow</title>
+      <PageHeader
+        title={user ? greeting(user.timezone) : "Dashboard"}
+        description={user ? `Signed in as ${user.email}.` : undefined}
+      />
+      <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        {user ? (
+          <SetupChecklist timezone={user.timezone} timezoneConfirmed={hasChosenTimezone(user)} />
+        ) : (
+          <div className="h-72 animate-pulse rounded-xl border border-line bg-surface" aria-hidden="true" />
+        )}
+        <EmptyState
+          icon="dashboard"
+          title="Your overview will appear here"
+          narrow
+          points={["Posts going out next", "What was published this week", "Follower changes per channel"]}
+        >
+          Once channels are connected and posts are scheduled, this page sums up what is coming and how it went.
+          Until then there is nothing to show, and no sample data.
+        </EmptyState>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,12 @@
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/layout/app-shell";
+import { RequireSession } from "@/features/auth/components/session-gate";
+import { UserMenu } from "@/features/auth/components/user-menu";
+
+export default function AppLayout({ children }: { children: ReactNode }) {
+  return (
+    <RequireSession>
+      <AppShell userMenu={<UserMenu />}>{children}</AppShell>
+    </RequireSession>
+  );
+}

@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { AccountSettings } from "@/features/auth/components/account-settings";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default function SettingsPage() {
+  return (
+    <>
+      <PageHeader title="Settings" description="Your account, time zone, appearance and security." />
+      <AccountSettings />
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Icon } from "@/components/ui/icons";
+import { cn } from "@/lib/cn";
+
+interface Step {
+  title: string;
+  text: string;
+  state: "done" | "todo" | "later";
+  href?: string;
+  action?: string;
+}
+
+/** The first-run checklist on the dashboard; each step reflects real account state. */
+export function SetupChecklist({ timezone, timezoneConfirmed }: { timezone: string; timezoneConfirmed: boolean }) {
+  const steps: Step[] = [
+    { title: "Create your account", text: "You're signed in and your session stays active across reloads.", state: "done" },
+    {
+      title: "Set your time zone",
+      text: timezoneConfirmed
+        ? `Posts will be scheduled in ${timezone.replaceAll("_", " ")}.`
+        : "Your account uses UTC. Pick your own zone so posts go out when you expect.",
+      state: timezoneConfirmed ? "done" : "todo",
+      href: "/settings/#timezone",
+      action: timezoneConfirmed ? "Change" : "Set time zone",
+    },
+    { title: "Connect a channel", text: "Link X, Bluesky, Mastodon and other accounts.", state: "later" },
+    { title: "Schedule your first post", text: "Write once, publish to every channel at the right time.", state: "later" },
+  ];
+  const done = steps.filter((s) => s.state === "done").length;
+
+  return (
+    <Card labelledBy="setup-heading">
+      <CardHeader
+        id="setup-heading"
+        title="Get set up"
+        description={`${done} of ${steps.length} steps done`}
+      />
+      <ol className="divide-y divide-line">
+        {steps.map((step, index) => (
+          <li key={step.title} className="flex items-start gap-4 px-5 py-4 sm:px-6">
+            <span
+              className={cn(
+                "mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full text-sm font-semibold",
+                step.state === "done" ? "bg-accent text-on-accent" : "border border-line-strong/60 text-muted",
+              )}
+            >
+              {step.state === "done" ? <Icon name="check" className="size-4" label="Done" /> : index + 1}
+            </span>
+            <div className="min-w-0 flex-1">
+              <p className={cn("font-medium", step.state === "later" ? "text-muted" : "text-fg")}>{step.title}</p>
+              <p className="mt-0.5 text-sm text-muted">{step.text}</p>
+            </div>
+            {step.state === "later" && <Badge>Coming later</Badge>}
+            {step.href && step.action && (
+              <Link
+                href={step.href}
+                className="shrink-0 rounded-md text-sm font-medium text-accent-text underline-offset-4 hover:underline"
+              >
+                {step.action}
+              </Link>
+            )}
+          </li>
+        ))}
+      </ol>
+    </Card>
+  );
+}
