@@ -25,12 +25,8 @@ mod registry;
 pub mod bluesky;
 #[cfg(feature = "webhook")]
 pub mod webhook;
-#[cfg(feature = "x")]
-pub mod x;
-#[cfg(feature = "mastodon")]
-pub mod mastodon;
 
-pub use registry::{PlatformSettings, ProviderOptions, Registry, registry};
+pub use registry::{ProviderOptions, Registry, registry};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -90,19 +90,6 @@ pub fn registry(opts: &ProviderOptions) -> Result<Registry, BuildError> {
         Platform::Webhook,
         Arc::new(crate::webhook::Webhook::new(http.clone())),
     );
-    #[cfg(feature = "x")]
-    providers.insert(
-        Platform::X,
-        Arc::new(crate::x::X::new(
-            http.clone(),
-            opts.platforms.get(&Platform::X),
-        )),
-    );
-    #[cfg(feature = "mastodon")]
-    providers.insert(
-        Platform::Mastodon,
-        Arc::new(crate::mastodon::Mastodon::new(http.clone())),
-    );
     Ok(Registry { providers, http })
 }
 
@@ -120,10 +107,7 @@ mod tests {
         assert!(reg.get(Platform::Bluesky).is_some());
         #[cfg(feature = "webhook")]
         assert!(reg.get(Platform::Webhook).is_some());
-        #[cfg(feature = "x")]
-        assert!(reg.get(Platform::X).is_some());
-        #[cfg(feature = "mastodon")]
-        assert!(reg.get(Platform::Mastodon).is_some());
+        assert!(reg.get(Platform::X).is_none());
         assert_eq!(
             ProviderOptions::default().bluesky_default_service,
             "https://bsky.social"
