@@ -25,6 +25,9 @@ cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
 build_ui
+step "Rust: clippy with the UI embedded"
+cargo clippy --locked -p letsgrow-server --features ui --all-targets -- -D warnings
+
 step "web UI: generated API client is current, types, unit tests"
 (cd frontend && npm run lint && npm test 2>&1 | tee "$LOG_DIR/vitest.log")
 n=$(grep -Eo 'Tests +[0-9]+ passed' "$LOG_DIR/vitest.log" | grep -Eo '[0-9]+' | tail -1 || echo 0)

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 /// Paths that belong to the server and must never be answered with a page.
 pub fn is_server_path(path: &str) -> bool {
@@ -76,6 +76,7 @@ fn file_response(name: &str, file: rust_embed::EmbeddedFile, status: StatusCode)
 
 #[cfg(not(feature = "ui"))]
 fn serve_page(path: &str) -> Response {
+    use axum::response::Html;
     if path == "/" {
         let mut resp = Html(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>LetsGrow</title></head>\
