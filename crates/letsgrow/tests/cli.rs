@@ -130,10 +130,16 @@ fn migrate_creates_the_embedded_database() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let first = String::from_utf8(out.stdout).unwrap();
+    let migrations = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../letsgrow-db/migrations/sqlite"
+    ))
+    .unwrap()
+    .count();
     assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .contains("applied 1 migration")
+        first.contains(&format!("applied {migrations} migration")),
+        "{first}"
     );
     assert!(dir.path().join("letsgrow.db").exists());
     let again = letsgrow()
