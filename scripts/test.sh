@@ -35,6 +35,8 @@ passed=$((passed + n))
 
 step "peers: a real Bluesky PDS for the provider behaviour suite"
 peers/bluesky/install.sh
+peers/x/install.sh
+peers/mastodon/install.sh
 
 step "Rust: unit and HTTP tests (SQLite, PostgreSQL, Redis), release profile"
 cargo nextest run --locked --release --workspace --features letsgrow/ui --no-fail-fast 2>&1 | tee "$LOG_DIR/nextest.log"

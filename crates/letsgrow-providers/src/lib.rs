@@ -23,10 +23,31 @@ mod registry;
 
 #[cfg(feature = "bluesky")]
 pub mod bluesky;
+#[cfg(feature = "instagram")]
+pub mod instagram;
+#[cfg(feature = "linkedin")]
+pub mod linkedin;
+#[cfg(feature = "mastodon")]
+pub mod mastodon;
+#[cfg(any(feature = "instagram", feature = "threads"))]
+pub mod meta_graph;
+#[cfg(any(
+    feature = "linkedin",
+    feature = "reddit",
+    feature = "instagram",
+    feature = "threads"
+))]
+pub(crate) mod oauth_flow;
+#[cfg(feature = "reddit")]
+pub mod reddit;
+#[cfg(feature = "threads")]
+pub mod threads;
 #[cfg(feature = "webhook")]
 pub mod webhook;
+#[cfg(feature = "x")]
+pub mod x;
 
-pub use registry::{ProviderOptions, Registry, registry};
+pub use registry::{PlatformSettings, ProviderOptions, Registry, registry};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -90,6 +90,39 @@ pub fn registry(opts: &ProviderOptions) -> Result<Registry, BuildError> {
         Platform::Webhook,
         Arc::new(crate::webhook::Webhook::new(http.clone())),
     );
+    #[cfg(feature = "x")]
+    providers.insert(
+        Platform::X,
+        Arc::new(crate::x::X::new(
+            http.clone(),
+            opts.platforms.get(&Platform::X),
+        )),
+    );
+    #[cfg(feature = "mastodon")]
+    providers.insert(
+        Platform::Mastodon,
+        Arc::new(crate::mastodon::Mastodon::new(http.clone())),
+    );
+    #[cfg(feature = "linkedin")]
+    providers.insert(
+        Platform::Linkedin,
+        Arc::new(crate::linkedin::Linkedin::new(http.clone(), opts)),
+    );
+    #[cfg(feature = "reddit")]
+    providers.insert(
+        Platform::Reddit,
+        Arc::new(crate::reddit::Reddit::new(http.clone(), opts)),
+    );
+    #[cfg(feature = "instagram")]
+    providers.insert(
+        Platform::Instagram,
+        Arc::new(crate::instagram::new(http.clone(), opts)),
+    );
+    #[cfg(feature = "threads")]
+    providers.insert(
+        Platform::Threads,
+        Arc::new(crate::threads::new(http.clone(), opts)),
+    );
     Ok(Registry { providers, http })
 }
 
@@ -107,7 +140,18 @@ mod tests {
         assert!(reg.get(Platform::Bluesky).is_some());
         #[cfg(feature = "webhook")]
         assert!(reg.get(Platform::Webhook).is_some());
-        assert!(reg.get(Platform::X).is_none());
+        #[cfg(feature = "x")]
+        assert!(reg.get(Platform::X).is_some());
+        #[cfg(feature = "mastodon")]
+        assert!(reg.get(Platform::Mastodon).is_some());
+        #[cfg(feature = "linkedin")]
+        assert!(reg.get(Platform::Linkedin).is_some());
+        #[cfg(feature = "reddit")]
+        assert!(reg.get(Platform::Reddit).is_some());
+        #[cfg(feature = "instagram")]
+        assert!(reg.get(Platform::Instagram).is_some());
+        #[cfg(feature = "threads")]
+        assert!(reg.get(Platform::Threads).is_some());
         assert_eq!(
             ProviderOptions::default().bluesky_default_service,
             "https://bsky.social"

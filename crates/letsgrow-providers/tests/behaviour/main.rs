@@ -4,8 +4,16 @@
 //! format), plus a few platform-specific scenarios.
 
 mod bluesky;
+mod instagram;
+mod linkedin;
+mod mastodon;
+mod oauth_fakes;
+mod prism;
+mod reddit;
 mod suite;
+mod threads;
 mod webhook;
+mod x;
 
 use bluesky::{BLUE_PNG, BlueskyPeer, RED_PNG, png};
 use letsgrow_core::Platform;
@@ -55,6 +63,39 @@ async fn webhook_slack() {
     let mut scenarios = suite::common(&peer);
     scenarios.push(scenario!(peer, webhook_check_pings_and_creates_nothing));
     suite::run("webhook-slack", scenarios).await;
+}
+
+/// X against a stateful fake behind Prism serving X's official spec.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn x() {
+    x::run().await;
+}
+
+/// Mastodon against mastodon-mock behind Prism serving the Mastodon spec.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mastodon() {
+    mastodon::run().await;
+}
+
+/// LinkedIn, Reddit, Instagram and Threads against their stateful fakes (letsgrow-fakes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linkedin() {
+    linkedin::run().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reddit() {
+    reddit::run().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instagram() {
+    instagram::run().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn threads() {
+    threads::run().await;
 }
 
 /// The guard applies to user-supplied URLs when private addresses are not allowed.
