@@ -81,7 +81,8 @@ export default async function setup(project: TestProject) {
       const startedAt = performance.now();
       const server = spawn(bin, ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir], {
         stdio: ["ignore", "ignore", "pipe"],
-        env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+        // ALLOW_PRIVATE: the channels flow points a webhook at a receiver on 127.0.0.1.
+        env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn", LETSGROW__NETWORK__ALLOW_PRIVATE: "true" },
       });
       children.push(server);
       let stderr = "";

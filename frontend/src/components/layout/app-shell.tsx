@@ -13,7 +13,12 @@ import { ThemeToggle } from "./theme-toggle";
  * Sidebar + top bar. From `lg` up the sidebar is always shown; below it becomes a
  * drawer opened from the menu button (modal: Escape closes, focus returns).
  */
-export function AppShell({ userMenu, children }: { userMenu: ReactNode; children: ReactNode }) {
+export function AppShell({ userMenu, notices, children }: {
+  userMenu: ReactNode;
+  /** Top-bar indicators (e.g. channels that need reconnecting); composed by the route. */
+  notices?: ReactNode;
+  children: ReactNode;
+}) {
   const navOpen = useShellStore((s) => s.navOpen);
   const setNavOpen = useShellStore((s) => s.setNavOpen);
   const pathname = usePathname();
@@ -129,6 +134,7 @@ export function AppShell({ userMenu, children }: { userMenu: ReactNode; children
             <Logo />
           </Link>
           <div className="ml-auto flex items-center gap-1 sm:gap-2">
+            {notices}
             <ThemeToggle />
             {userMenu}
           </div>

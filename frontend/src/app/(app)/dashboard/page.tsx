@@ -4,6 +4,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useMe } from "@/features/auth/api/me";
 import { hasChosenTimezone } from "@/features/auth/lib/timezone-choice";
+import { useChannels } from "@/features/channels/api/list-channels";
+import { needsReconnect } from "@/features/channels/lib/health";
 import { SetupChecklist } from "@/features/onboarding/components/setup-checklist";
 
 function greeting(timeZone: string): string {
@@ -22,6 +24,8 @@ function greeting(timeZone: string): string {
 // localStorage during render cannot cause a hydration mismatch.
 export default function DashboardPage() {
   const { data: user } = useMe();
+  const { data: channels } = useChannels();
+  const channelSummary = channels ? { connected: channels.length, needReconnect: needsReconnect(channels).length } : null;
 
   return (
     <>
@@ -32,7 +36,11 @@ export default function DashboardPage() {
       />
       <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         {user ? (
-          <SetupChecklist timezone={user.timezone} timezoneConfirmed={hasChosenTimezone(user)} />
+          <SetupChecklist
+            timezone={user.timezone}
+            timezoneConfirmed={hasChosenTimezone(user)}
+            channels={channelSummary}
+          />
         ) : (
           <div className="h-72 animate-pulse rounded-xl border border-line bg-surface" aria-hidden="true" />
         )}

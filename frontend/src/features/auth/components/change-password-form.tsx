@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { CardBody, CardFooter } from "@/components/ui/card";
 import { PasswordField } from "@/components/ui/field";
 import { useChangePassword } from "../api/change-password";
-import { applyServerError } from "../lib/server-errors";
+import { applyServerError } from "@/lib/server-errors";
 import { changePasswordSchema, type ChangePasswordInput } from "../schemas";
 import { PasswordStrengthMeter } from "./password-strength-meter";
 

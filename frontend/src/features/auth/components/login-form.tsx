@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { PasswordField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { useLogin } from "../api/login";
-import { applyServerError } from "../lib/server-errors";
+import { applyServerError } from "@/lib/server-errors";
 import { loginSchema, type LoginInput } from "../schemas";
 import { withNext } from "./auth-links";
 

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { PasswordField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { useRegister } from "../api/register";
-import { applyServerError } from "../lib/server-errors";
+import { applyServerError } from "@/lib/server-errors";
 import { signupSchema, type SignupInput } from "../schemas";
 import { withNext } from "./auth-links";
 import { PasswordStrengthMeter } from "./password-strength-meter";

@@ -11,7 +11,7 @@ import { SelectField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { groupTimeZones, listTimeZones, utcOffset, wallClock } from "@/lib/timezones";
 import { useUpdateMe } from "../api/update-me";
-import { applyServerError } from "../lib/server-errors";
+import { applyServerError } from "@/lib/server-errors";
 import { markTimezoneChosen, suggestedTimezone } from "../lib/timezone-choice";
 import { timezoneSchema, type TimezoneInput } from "../schemas";
 

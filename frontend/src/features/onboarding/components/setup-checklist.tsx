@@ -12,8 +12,42 @@ interface Step {
   action?: string;
 }
 
+/** What the dashboard knows about the user's channels; null while loading or unknown. */
+export interface ChannelSummary {
+  connected: number;
+  needReconnect: number;
+}
+
+function channelStep(channels: ChannelSummary | null): Step {
+  const base = { title: "Connect a channel", href: "/channels/" };
+  if (!channels) return { ...base, text: "See and connect your channels on the Channels page.", state: "todo", action: "Open channels" };
+  if (channels.needReconnect > 0) {
+    const n = channels.needReconnect;
+    return {
+      ...base,
+      text: `${n === 1 ? "1 channel needs" : `${n} channels need`} reconnecting before LetsGrow can publish to ${n === 1 ? "it" : "them"}.`,
+      state: "todo",
+      action: "Reconnect",
+    };
+  }
+  if (channels.connected > 0) {
+    const n = channels.connected;
+    return { ...base, text: `${n === 1 ? "1 channel" : `${n} channels`} connected.`, state: "done", action: "Manage" };
+  }
+  return {
+    ...base,
+    text: "Link a Bluesky account or a webhook (Discord, Slack, your own endpoint).",
+    state: "todo",
+    action: "Connect",
+  };
+}
+
 /** The first-run checklist on the dashboard; each step reflects real account state. */
-export function SetupChecklist({ timezone, timezoneConfirmed }: { timezone: string; timezoneConfirmed: boolean }) {
+export function SetupChecklist({ timezone, timezoneConfirmed, channels }: {
+  timezone: string;
+  timezoneConfirmed: boolean;
+  channels: ChannelSummary | null;
+}) {
   const steps: Step[] = [
     { title: "Create your account", text: "You're signed in and your session stays active across reloads.", state: "done" },
     {
@@ -25,7 +59,7 @@ export function SetupChecklist({ timezone, timezoneConfirmed }: { timezone: stri
       href: "/settings/#timezone",
       action: timezoneConfirmed ? "Change" : "Set time zone",
     },
-    { title: "Connect a channel", text: "Link X, Bluesky, Mastodon and other accounts.", state: "later" },
+    channelStep(channels),
     { title: "Schedule your first post", text: "Write once, publish to every channel at the right time.", state: "later" },
   ];
   const done = steps.filter((s) => s.state === "done").length;

@@ -1,0 +1,121 @@
+"use client";
+
+import { useRef, useState } from "react";
+import toast from "react-hot-toast";
+import { errorMessage } from "@/api/errors";
+import { Button } from "@/components/ui/button";
+import { Icon } from "@/components/ui/icons";
+import { useDisconnectChannel } from "../api/disconnect-channel";
+import { useTestChannel } from "../api/test-channel";
+import type { Channel } from "../api/types";
+import { channelHealth, formatLocalTime } from "../lib/health";
+import { channelKind } from "../lib/platforms";
+import { HealthBadge } from "./health-badge";
+import { PlatformIcon } from "./platform-icon";
+
+/** One connected channel: what it is, its health, Test and Disconnect (confirmed first). */
+export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onDisconnected?: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const test = useTestChannel();
+  const disconnect = useDisconnectChannel();
+  const trigger = useRef<HTMLButtonElement>(null);
+  const kind = channelKind(channel.platform, channel.settings);
+  const headingId = `channel-${channel.id}`;
+
+  const runTest = async () => {
+    try {
+      const checked = await test.mutateAsync(channel.id);
+      const health = channelHealth(checked);
+      if (checked.status === "ok") toast.success(`${checked.handle} works.`);
+      else toast.error(`${checked.handle}: ${health.label}.${health.detail ? ` ${health.detail}` : ""}`);
+    } catch (error) {
+      toast.error(errorMessage(error));
+    }
+  };
+
+  const confirmDisconnect = async () => {
+    try {
+      await disconnect.mutateAsync(channel.id);
+      toast.success(`Disconnected ${channel.handle}. Its stored credentials were deleted.`);
+      onDisconnected?.();
+    } catch (error) {
+      toast.error(errorMessage(error));
+    }
+  };
+
+  return (
+    <li
+      aria-labelledby={headingId}
+      className="rounded-xl border border-line bg-surface shadow-xs"
+      data-testid="channel-card"
+      data-platform={channel.platform}
+    >
+      <div className="flex flex-col gap-4 px-4 py-4 sm:flex-row sm:items-start sm:px-5">
+        <div className="flex min-w-0 flex-1 gap-3.5">
+          <PlatformIcon platform={channel.platform} />
+          <div className="min-w-0 flex-1 space-y-1">
+            <h3 id={headingId} className="font-semibold break-words text-fg">
+              {channel.handle}
+            </h3>
+            <p className="text-sm text-muted">
+              <span>{kind}</span>
+              <span aria-hidden="true"> · </span>
+              <span className="break-all">{channel.base_url}</span>
+            </p>
+            <p className="text-sm text-muted" data-testid="channel-last-checked">
+              {channel.last_checked_at ? (
+                <>
+                  Last checked <time dateTime={channel.last_checked_at}>{formatLocalTime(channel.last_checked_at)}</time>
+                </>
+              ) : (
+                "Not checked since it was connected"
+              )}
+            </p>
+          </div>
+        </div>
+        <div className="sm:max-w-72 sm:text-right">
+          <HealthBadge channel={channel} />
+        </div>
+      </div>
+      <div className="flex flex-wrap items-center justify-end gap-2 rounded-b-xl border-t border-line bg-subtle/60 px-4 py-3 sm:px-5">
+        {confirming ? (
+          <div className="flex w-full flex-wrap items-center justify-end gap-2" role="group" aria-label={`Confirm disconnecting ${channel.handle}`}>
+            <p className="mr-auto text-sm text-fg">
+              Disconnect <strong className="break-all">{channel.handle}</strong>? Its stored credentials are deleted.
+            </p>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => {
+                setConfirming(false);
+                requestAnimationFrame(() => trigger.current?.focus());
+              }}
+            >
+              Cancel
+            </Button>
+            <Button variant="danger" size="sm" onClick={confirmDisconnect} loading={disconnect.isPending} autoFocus>
+              Yes, disconnect
+            </Button>
+          </div>
+        ) : (
+          <>
+            <Button variant="secondary" size="sm" onClick={runTest} loading={test.isPending} aria-label={`Test ${channel.handle}`}>
+              {!test.isPending && <Icon name="activity" className="size-4" />}
+              Test
+            </Button>
+            <Button
+              ref={trigger}
+              variant="danger"
+              size="sm"
+              onClick={() => setConfirming(true)}
+              aria-label={`Disconnect ${channel.handle}`}
+            >
+              <Icon name="trash" className="size-4" />
+              Disconnect
+            </Button>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { makeChannel } from "../test-data";
+import { formatLocalTime, needsReconnect, reconnectNotices, sentence } from "./health";
+
+describe("health helpers", () => {
+  it("formats a time today without the date", () => {
+    const now = new Date("2026-11-27T12:00:00Z");
+    expect(formatLocalTime("2026-11-27T09:30:00Z", { now, timeZone: "UTC" })).toMatch(/^9:30\sAM$/);
+    expect(formatLocalTime("not a date", { now })).toBe("not a date");
+  });
+
+  it("makes server fragments into sentences", () => {
+    expect(sentence("could not reach the PDS; check the PDS URL")).toBe("Could not reach the PDS; check the PDS URL.");
+    expect(sentence("Already one.")).toBe("Already one.");
+  });
+
+  it("finds the channels that need reconnecting", () => {
+    const list = [makeChannel(), makeChannel({ id: "b", status: "needs_reconnect" })];
+    expect(needsReconnect(list).map((c) => c.id)).toEqual(["b"]);
+    expect(needsReconnect(undefined)).toEqual([]);
+  });
+
+  it("keeps the newest unread reconnect notification per channel", () => {
+    const base = { title: "Reconnect", created_at: "2026-11-27T09:00:00Z", read_at: null };
+    const notices = reconnectNotices([
+      { ...base, id: "3", kind: "channel_needs_reconnect", body: "newest", channel_id: "b" },
+      { ...base, id: "2", kind: "channel_needs_reconnect", body: "older", channel_id: "b" },
+      { ...base, id: "1", kind: "something_else", body: "x", channel_id: "c" },
+      { ...base, id: "0", kind: "channel_needs_reconnect", body: "read", channel_id: "d", read_at: "2026-11-27T10:00:00Z" },
+    ]);
+    expect([...notices.keys()]).toEqual(["b"]);
+    expect(notices.get("b")?.body).toBe("newest");
+  });
+});
