@@ -55,6 +55,21 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub log: LogConfig,
     pub network: NetworkConfig,
+    /// OAuth app credentials and endpoint overrides by platform id
+    /// (`[platforms.x]`, `LETSGROW__PLATFORMS__X__CLIENT_ID`).
+    pub platforms: BTreeMap<String, PlatformConfig>,
+}
+
+/// One platform's OAuth app and endpoints.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlatformConfig {
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    /// API base URL (tests point it at a local peer).
+    pub api_base: Option<String>,
+    /// Authorization page base URL.
+    pub auth_base: Option<String>,
 }
 
 /// Outbound HTTP to platforms and user-supplied URLs (webhooks, PDS URLs).
@@ -90,6 +105,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             log: LogConfig::default(),
             network: NetworkConfig::default(),
+            platforms: BTreeMap::new(),
         }
     }
 }
@@ -339,6 +355,33 @@ impl Config {
                 key: "network.request_timeout_secs",
                 reason: "timeouts must be at least 1 second".into(),
             });
+        }
+        const PLATFORMS: [&str; 6] = [
+            "x",
+            "mastodon",
+            "linkedin",
+            "reddit",
+            "instagram",
+            "threads",
+        ];
+        for (id, p) in &self.platforms {
+            if !PLATFORMS.contains(&id.as_str()) {
+                return Err(ConfigError::Rule {
+                    key: "platforms",
+                    reason: format!(
+                        "has unknown platform {id:?}; expected one of {}",
+                        PLATFORMS.join(", ")
+                    ),
+                });
+            }
+            for url in [&p.api_base, &p.auth_base].into_iter().flatten() {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(ConfigError::Rule {
+                        key: "platforms.*.api_base",
+                        reason: format!("{url:?} must start with http:// or https://"),
+                    });
+                }
+            }
         }
         if let Some(active) = &self.crypto.active_key_id
             && !self.crypto.keys.contains_key(active)

@@ -174,9 +174,10 @@ pub async fn reseal_secret(
     Ok(n == 1)
 }
 
-/// Count of stored secrets by key id.
+/// Count of stored secrets (channel credentials and per-instance OAuth apps) by key id.
 pub async fn secret_counts_by_key(db: &Db) -> DbResult<Vec<(String, i64)>> {
-    let sql = "SELECT key_id, COUNT(*) FROM channel_secrets GROUP BY key_id ORDER BY key_id";
+    let sql = "SELECT key_id, COUNT(*) FROM (SELECT key_id FROM channel_secrets UNION ALL SELECT key_id FROM oauth_apps) s \
+               GROUP BY key_id ORDER BY key_id";
     Ok(on_pool!(db, pool => sqlx::query_as::<_, (String, i64)>(sql).fetch_all(pool).await?))
 }
 

@@ -11,6 +11,7 @@
 //!   functions open and close their own transactions.
 
 pub mod channels;
+pub mod oauth;
 pub mod sessions;
 pub mod users;
 

@@ -83,8 +83,10 @@ pub enum ConnectMethod {
     /// Identifier + app password (Bluesky).
     AppPassword,
     /// OAuth 2.0 authorization code with PKCE (X, LinkedIn, Reddit, Instagram, Threads).
+    #[serde(rename = "oauth2_pkce")]
     OAuth2Pkce,
     /// Per-instance app registration, then OAuth 2.0 with PKCE (Mastodon).
+    #[serde(rename = "instance_oauth2")]
     InstanceOAuth2,
     /// A URL and a signing secret (webhooks).
     Webhook,

@@ -60,7 +60,8 @@ pub async fn build_state(
     let keyring = Arc::new(keyring(secrets)?);
     let registry = letsgrow_providers::registry(&provider_options(&config))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let channels = channels::ChannelService::new(db.clone(), keyring, registry);
+    let channels = channels::ChannelService::new(db.clone(), keyring, registry)
+        .with_oauth_clients(oauth_clients(&config));
     Ok(Arc::new(AppInner {
         config,
         db,
@@ -84,7 +85,45 @@ pub fn provider_options(config: &Config) -> letsgrow_providers::ProviderOptions 
     opts.network.allow_private = config.network.allow_private;
     opts.network.connect_timeout = Duration::from_secs(config.network.connect_timeout_secs);
     opts.network.timeout = Duration::from_secs(config.network.request_timeout_secs);
+    for (id, p) in &config.platforms {
+        if let Ok(platform) = id.parse() {
+            opts.platforms.insert(
+                platform,
+                letsgrow_providers::PlatformSettings {
+                    client: oauth_client(p),
+                    api_base: p.api_base.clone(),
+                    auth_base: p.auth_base.clone(),
+                },
+            );
+        }
+    }
     opts
+}
+
+fn oauth_client(p: &letsgrow_config::PlatformConfig) -> Option<letsgrow_providers::OAuthClient> {
+    let id = p
+        .client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())?;
+    Some(letsgrow_providers::OAuthClient {
+        client_id: id.to_owned(),
+        client_secret: p
+            .client_secret
+            .as_ref()
+            .map(|s| letsgrow_providers::SecretString::new(s.expose())),
+    })
+}
+
+/// The OAuth apps configured per platform.
+fn oauth_clients(
+    config: &Config,
+) -> std::collections::BTreeMap<letsgrow_core::Platform, letsgrow_providers::OAuthClient> {
+    config
+        .platforms
+        .iter()
+        .filter_map(|(id, p)| Some((id.parse().ok()?, oauth_client(p)?)))
+        .collect()
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then drains

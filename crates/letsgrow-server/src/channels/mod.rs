@@ -11,6 +11,8 @@ use letsgrow_providers::{
 };
 use std::sync::Arc;
 
+pub mod oauth;
+
 const CREDENTIALS_FIELD: &str = "credentials";
 
 #[derive(Debug, thiserror::Error)]
@@ -59,9 +61,11 @@ pub struct ChannelService {
     db: Db,
     keyring: Arc<Keyring>,
     registry: Registry,
+    /// OAuth apps configured per platform (`[platforms.<id>]`).
+    clients: std::collections::BTreeMap<Platform, letsgrow_providers::OAuthClient>,
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
@@ -85,7 +89,17 @@ impl ChannelService {
             db,
             keyring,
             registry,
+            clients: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The OAuth apps configured for each platform.
+    pub fn with_oauth_clients(
+        mut self,
+        clients: std::collections::BTreeMap<Platform, letsgrow_providers::OAuthClient>,
+    ) -> Self {
+        self.clients = clients;
+        self
     }
 
     pub fn registry(&self) -> &Registry {
@@ -161,6 +175,17 @@ impl ChannelService {
             .connect(input)
             .await
             .map_err(|e| connect_error(req.platform, e))?;
+        let row = self.store(user_id, req.platform, connected).await?;
+        Ok((row, shown_secret))
+    }
+
+    /// Seals the credentials and inserts the channel (409 when already connected).
+    async fn store(
+        &self,
+        user_id: &str,
+        platform: Platform,
+        connected: letsgrow_providers::Connected,
+    ) -> Result<ChannelRow, ChannelError> {
         let id = letsgrow_db::new_id();
         let sealed = self.seal(&id, &connected.credentials)?;
         let settings = connected.account.settings.to_string();
@@ -169,7 +194,7 @@ impl ChannelService {
             &id,
             &NewChannel {
                 user_id,
-                platform: req.platform.as_str(),
+                platform: platform.as_str(),
                 external_id: &connected.account.external_id,
                 handle: &connected.account.handle,
                 base_url: &connected.account.base_url,
@@ -180,10 +205,27 @@ impl ChannelService {
         )
         .await?;
         tracing::info!(channel_id = %row.id, platform = %row.platform, "channel connected");
-        Ok((row, shown_secret))
+        Ok(row)
     }
 
+    /// Revokes the platform tokens where the platform offers it (best effort:
+    /// a failure is logged, the channel and its secrets are deleted regardless).
     pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<(), ChannelError> {
+        let row = repo::get_for_user(&self.db, user_id, id)
+            .await?
+            .ok_or(ChannelError::NotFound)?;
+        if let Some(provider) = row.platform.parse().ok().and_then(|p| self.registry.get(p)) {
+            match self.context(&row).await {
+                Ok(ctx) => {
+                    if let Err(e) = provider.revoke(&ctx).await {
+                        tracing::warn!(channel_id = %id, error = %e, "could not revoke the platform tokens");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(channel_id = %id, error = %e, "could not read credentials to revoke")
+                }
+            }
+        }
         if repo::delete(&self.db, user_id, id).await? {
             tracing::info!(channel_id = %id, "channel disconnected; its secrets were deleted");
             Ok(())
@@ -304,7 +346,7 @@ fn hex_secret() -> Result<String, String> {
     Ok(key.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn connect_error(platform: Platform, e: ProviderError) -> ChannelError {
+pub(crate) fn connect_error(platform: Platform, e: ProviderError) -> ChannelError {
     let field = if platform == Platform::Webhook {
         "url"
     } else {
@@ -389,6 +431,46 @@ pub async fn rotate_keys(db: &Db, keyring: &Keyring) -> Result<(u64, u64), DbErr
                     tracing::error!(channel_id, field, %reason, "could not re-encrypt a secret");
                     failed += 1;
                     skip.insert((channel_id, field));
+                }
+            }
+        }
+    }
+    // Per-instance OAuth apps (Mastodon client secrets).
+    let mut skip_apps = std::collections::HashSet::new();
+    loop {
+        let page = letsgrow_db::oauth::apps_not_under(db, keyring.active_key_id(), 500).await?;
+        let fresh: Vec<_> = page
+            .into_iter()
+            .filter(|r| !skip_apps.contains(r))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for row in fresh {
+            let (platform, instance, redirect, sealed_text) = &row;
+            let aad = row_aad("oauth_app", &format!("{platform}|{instance}"), redirect);
+            let outcome = Sealed::parse(sealed_text)
+                .map_err(|e| e.to_string())
+                .and_then(|s| keyring.reseal(&s, &aad).map_err(|e| e.to_string()));
+            match outcome {
+                Ok(new) => {
+                    let key = (platform.as_str(), instance.as_str(), redirect.as_str());
+                    if letsgrow_db::oauth::reseal_app(
+                        db,
+                        key,
+                        sealed_text,
+                        &new.to_string(),
+                        new.key_id(),
+                    )
+                    .await?
+                    {
+                        resealed += 1;
+                    }
+                }
+                Err(reason) => {
+                    tracing::error!(%platform, %instance, %reason, "could not re-encrypt an OAuth app secret");
+                    failed += 1;
+                    skip_apps.insert(row.clone());
                 }
             }
         }

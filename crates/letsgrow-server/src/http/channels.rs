@@ -260,3 +260,165 @@ pub async fn notifications(
         rows.into_iter().map(Notification::from).collect(),
     ))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct PlatformInfo {
+    pub platform: Platform,
+    /// `app_password`, `oauth2_pkce`, `instance_oauth2` or `webhook`.
+    pub connect: String,
+    /// False when the server lacks what the platform needs (e.g. OAuth app credentials).
+    pub available: bool,
+    /// Why it is unavailable, with the settings to fix it.
+    pub reason: Option<String>,
+}
+
+/// The platforms and how each connects on this server.
+#[utoipa::path(get, path = "/api/v1/channels/platforms", operation_id = "channels_platforms", tag = "channels",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every platform, with availability", body = Vec<PlatformInfo>),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+    ))]
+pub async fn platforms(
+    State(state): State<AppState>,
+    _who: Authenticated,
+) -> axum::Json<Vec<PlatformInfo>> {
+    axum::Json(
+        state
+            .channels
+            .platforms()
+            .into_iter()
+            .map(|p| PlatformInfo {
+                platform: p.platform,
+                connect: serde_json::to_value(p.connect)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                available: p.available,
+                reason: p.reason,
+            })
+            .collect(),
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthStartRequest {
+    pub platform: Platform,
+    /// Mastodon: the instance, e.g. `https://mastodon.social`.
+    #[schema(max_length = 2048, pattern = "^[^\\u0000]*$")]
+    pub instance_url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OAuthStartResponse {
+    /// Send the browser here; the platform redirects back to the callback.
+    pub authorize_url: String,
+}
+
+/// The callback URL the platforms redirect to: `server.public_url`, or the
+/// address this request came to.
+fn callback_url(state: &AppState, headers: &axum::http::HeaderMap) -> Result<String, ApiError> {
+    const PATH: &str = "/api/v1/channels/oauth/callback";
+    if let Some(base) = &state.config.server.public_url {
+        return Ok(format!("{}{PATH}", base.trim_end_matches('/')));
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        })
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::BadRequest,
+                "The Host header is missing; set server.public_url.",
+            )
+        })?;
+    let proto = if state.config.server.trust_proxy {
+        headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .filter(|p| *p == "https")
+            .unwrap_or("http")
+    } else {
+        "http"
+    };
+    Ok(format!("{proto}://{host}{PATH}"))
+}
+
+/// Start connecting an OAuth platform: returns the platform's authorization URL.
+#[utoipa::path(post, path = "/api/v1/channels/oauth/start", operation_id = "channels_oauth_start", tag = "channels",
+    security(("bearer" = [])),
+    request_body = OAuthStartRequest,
+    responses(
+        (status = 200, description = "Send the browser to `authorize_url`", body = OAuthStartResponse),
+        (status = 400, description = "Malformed JSON or no Host", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields, or the platform is not configured (`platform_rejected`)", body = crate::error::ErrorBody),
+        (status = 429, description = "The instance rate-limited app registration", body = crate::error::ErrorBody),
+        (status = 502, description = "The instance could not be reached (`platform_unavailable`)", body = crate::error::ErrorBody),
+    ))]
+pub async fn oauth_start(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    headers: axum::http::HeaderMap,
+    ApiJson(req): ApiJson<OAuthStartRequest>,
+) -> Result<axum::Json<OAuthStartResponse>, ApiError> {
+    let redirect_uri = callback_url(&state, &headers)?;
+    let authorize_url = state
+        .channels
+        .oauth_start(
+            &who.user.id,
+            req.platform,
+            req.instance_url.as_deref(),
+            &redirect_uri,
+        )
+        .await?;
+    Ok(axum::Json(OAuthStartResponse { authorize_url }))
+}
+
+/// Where platforms send the browser back. Redirects to the Channels page with
+/// `?connected=<id>` or `?oauth_error=<code>&message=<text>`.
+#[utoipa::path(get, path = "/api/v1/channels/oauth/callback", operation_id = "channels_oauth_callback", tag = "channels",
+    params(
+        ("state" = Option<String>, Query, description = "The state from `channels_oauth_start`"),
+        ("code" = Option<String>, Query, description = "The authorization code"),
+        ("error" = Option<String>, Query, description = "Set by the platform when the user declined"),
+    ),
+    responses((status = 303, description = "Back to the Channels page", headers(("Location" = String, description = "/channels/?connected=… or /channels/?oauth_error=…")))))]
+pub async fn oauth_callback(
+    State(state): State<AppState>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let params: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let get = |k: &str| params.get(k).map(String::as_str);
+    let location = match state
+        .channels
+        .oauth_finish(get("state").unwrap_or(""), get("code"), get("error"))
+        .await
+    {
+        Ok(row) => format!(
+            "/channels/?connected={}",
+            url::form_urlencoded::byte_serialize(row.id.as_bytes()).collect::<String>()
+        ),
+        Err(e) => format!(
+            "/channels/?oauth_error={}&message={}",
+            e.code,
+            url::form_urlencoded::byte_serialize(e.message.as_bytes()).collect::<String>()
+        ),
+    };
+    (
+        StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, location)],
+    )
+        .into_response()
+}

@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod bad_input;
 mod channels;
+mod oauth;
 mod ops;
 mod ratelimit;
 mod text;

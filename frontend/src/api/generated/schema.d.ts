@@ -211,6 +211,58 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where platforms send the browser back. Redirects to the Channels page with
+         *     `?connected=<id>` or `?oauth_error=<code>&message=<text>`. */
+        get: operations["channels_oauth_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/oauth/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start connecting an OAuth platform: returns the platform's authorization URL. */
+        post: operations["channels_oauth_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/platforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platforms and how each connects on this server. */
+        get: operations["channels_platforms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -386,12 +438,30 @@ export type components = {
             read_at?: string | null;
             title: string;
         };
+        OAuthStartRequest: {
+            /** @description Mastodon: the instance, e.g. `https://mastodon.social`. */
+            instance_url?: string | null;
+            platform: components["schemas"]["Platform"];
+        };
+        OAuthStartResponse: {
+            /** @description Send the browser here; the platform redirects back to the callback. */
+            authorize_url: string;
+        };
         /**
          * @description A platform identifier. The lower-case names (`x`, `bluesky`, ...) are used
          *     everywhere: API, CLI, CSV and configuration.
          * @enum {string}
          */
         Platform: "x" | "bluesky" | "mastodon" | "linkedin" | "reddit" | "instagram" | "threads" | "webhook";
+        PlatformInfo: {
+            /** @description False when the server lacks what the platform needs (e.g. OAuth app credentials). */
+            available: boolean;
+            /** @description `app_password`, `oauth2_pkce`, `instance_oauth2` or `webhook`. */
+            connect: string;
+            platform: components["schemas"]["Platform"];
+            /** @description Why it is unavailable, with the settings to fix it. */
+            reason?: string | null;
+        };
         Readiness: {
             /** @description `sqlite` or `postgres`. */
             database: string;
@@ -1170,6 +1240,149 @@ export interface operations {
             };
             /** @description No such channel */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channels_oauth_callback: {
+        parameters: {
+            query?: {
+                /** @description The authorization code */
+                code?: string;
+                /** @description Set by the platform when the user declined */
+                error?: string;
+                /** @description The state from `channels_oauth_start` */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back to the Channels page */
+            303: {
+                headers: {
+                    /** @description /channels/?connected=… or /channels/?oauth_error=… */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    channels_oauth_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthStartRequest"];
+            };
+        };
+        responses: {
+            /** @description Send the browser to `authorize_url` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthStartResponse"];
+                };
+            };
+            /** @description Malformed JSON or no Host */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid fields, or the platform is not configured (`platform_rejected`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The instance rate-limited app registration */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The instance could not be reached (`platform_unavailable`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channels_platforms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every platform, with availability */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformInfo"][];
+                };
+            };
+            /** @description Not logged in */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
