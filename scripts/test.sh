@@ -53,7 +53,9 @@ step "browser: end-to-end in Chromium against the release server"
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
-(cd frontend && LETSGROW_BIN="$BIN" npm run e2e 2>&1 | tee "$LOG_DIR/e2e.log")
+# The dev-only platform fakes (OAuth consent pages) for the connect flows.
+cargo build --locked --release -p letsgrow-fakes
+(cd frontend && LETSGROW_BIN="$BIN" LETSGROW_FAKES_BIN="$CARGO_TARGET_DIR/release/letsgrow-fakes" npm run e2e 2>&1 | tee "$LOG_DIR/e2e.log")
 n=$(grep -Eo 'Tests +[0-9]+ passed' "$LOG_DIR/e2e.log" | grep -Eo '[0-9]+' | tail -1 || echo 0)
 passed=$((passed + n))
 
