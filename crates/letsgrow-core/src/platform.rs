@@ -46,6 +46,22 @@ impl Platform {
     }
 }
 
+impl Platform {
+    /// The name people know the platform by ("X", "LinkedIn", …).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Platform::X => "X",
+            Platform::Bluesky => "Bluesky",
+            Platform::Mastodon => "Mastodon",
+            Platform::Linkedin => "LinkedIn",
+            Platform::Reddit => "Reddit",
+            Platform::Instagram => "Instagram",
+            Platform::Threads => "Threads",
+            Platform::Webhook => "Webhook",
+        }
+    }
+}
+
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

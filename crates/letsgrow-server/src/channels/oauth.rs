@@ -118,7 +118,7 @@ impl ChannelService {
                     platform,
                     connect: ConnectMethod::OAuth2Pkce,
                     available: false,
-                    reason: Some(format!("{platform} support is not compiled into this build")),
+                    reason: Some(format!("{} support is not compiled into this build", platform.display_name())),
                 },
                 Some(p) => {
                     let connect = p.capabilities().connect;
@@ -130,7 +130,8 @@ impl ChannelService {
                         available: !missing,
                         reason: missing.then(|| {
                             format!(
-                                "{platform} is not configured on this server: set LETSGROW__PLATFORMS__{upper}__CLIENT_ID and LETSGROW__PLATFORMS__{upper}__CLIENT_SECRET"
+                                "{} is not configured on this server: set LETSGROW__PLATFORMS__{upper}__CLIENT_ID and LETSGROW__PLATFORMS__{upper}__CLIENT_SECRET",
+                                platform.display_name()
                             )
                         }),
                     }
