@@ -84,6 +84,65 @@ describe("channels flow", () => {
     await shoot("channels-flow-empty");
   });
 
+  it("offers every platform, with the reason for those this server isn't configured for", async () => {
+    await page.getByRole("button", { name: "Connect your first channel" }).click();
+    await page.getByRole("heading", { name: "Connect a channel", level: 2 }).waitFor();
+    await page.getByTestId("platform-options").waitFor();
+    const offered = await page.getByTestId("platform-options").getByRole("radio").evaluateAll((els) =>
+      els.map((el) => (el as HTMLInputElement).value),
+    );
+    expect([...offered].sort()).toEqual(["bluesky", "instagram", "linkedin", "mastodon", "reddit", "threads", "webhook", "x"]);
+    expect(await page.getByText(/coming soon/i).count()).toBe(0);
+
+    // This server has no OAuth app credentials: X says so and can't be started.
+    await page.getByRole("radio", { name: "X", exact: true }).check();
+    expect(await page.getByRole("button", { name: "Continue with X" }).isDisabled()).toBe(true);
+    expect(await page.getByTestId("platform-unavailable-reason").textContent()).toMatch(/LETSGROW__PLATFORMS__X__CLIENT_ID/);
+    await shoot("channels-flow-connect-x-not-configured");
+    await expectAxeClean("connect-x-light");
+
+    await page.getByRole("radio", { name: "Mastodon", exact: true }).check();
+    await page.getByText("You'll approve LetsGrow on your Mastodon server and come back here.").waitFor();
+    await page.getByLabel("Mastodon server").fill("not a server");
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await page.getByText("Enter a server address such as mastodon.social or https://mastodon.social.").waitFor();
+    await shoot("channels-flow-connect-mastodon");
+
+    // A server that can't be reached: the API answers 502 and the page stays, with the reason on the field.
+    const field = page.getByLabel("Mastodon server");
+    await field.fill("http://127.0.0.1:9");
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");
+    const fieldError = await page.locator("[data-field-error]").textContent();
+    expect(fieldError).not.toContain("Enter a server address");
+    expect(fieldError?.length).toBeGreaterThan(10);
+    expect(new URL(page.url()).pathname).toBe("/channels/");
+    await screenshot(page, "channels-flow-mastodon-unreachable", false);
+    await expectAxeClean("connect-mastodon-light");
+
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expect.poll(isDark).toBe(true);
+    await page.getByRole("radio", { name: "LinkedIn", exact: true }).check();
+    await shoot("channels-flow-connect-linkedin-dark");
+    await expectAxeClean("connect-linkedin-dark");
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.waitForTimeout(150);
+    await shoot("channels-flow-connect-linkedin-375-dark");
+    await expectAxeClean("connect-linkedin-375-dark");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.emulateMedia({ colorScheme: "light" });
+    await expect.poll(isDark).toBe(false);
+    await page.getByRole("radio", { name: "Mastodon", exact: true }).check();
+    await shoot("channels-flow-connect-mastodon-375");
+    await expectAxeClean("connect-mastodon-375-light");
+
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.getByRole("button", { name: "Close connect a channel" }).click();
+    await page.getByText("No channels connected yet").waitFor();
+  });
+
   it("refuses an unreachable PDS with a message on the page, and stores nothing", async () => {
     await page.getByRole("button", { name: "Connect your first channel" }).click();
     await page.getByRole("heading", { name: "Connect a channel", level: 2 }).waitFor();

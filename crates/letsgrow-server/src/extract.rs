@@ -59,9 +59,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
         let mut nul = FieldErrors::default();
         find_nul(&value, "", &mut nul);
         nul.into_result()?;
-        serde_json::from_value::<T>(value)
+        serde_path_to_error::deserialize::<_, T>(value)
             .map(ApiJson)
-            .map_err(|e| data_error(&e))
+            .map_err(|e| data_error(&e.path().to_string(), e.inner()))
     }
 }
 
@@ -114,19 +114,50 @@ fn find_nul(value: &Value, path: &str, out: &mut FieldErrors) {
     }
 }
 
+/// Deserializes an optional whole number that JSON may write as `2979` or
+/// `2979.0` (JSON Schema counts both as integers).
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::Deserialize;
+    use serde::de::Error;
+    let Some(v) = Option::<f64>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if v.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&v) {
+        return Err(D::Error::custom(format!(
+            "expected a whole number between 0 and {}, found {v}",
+            u32::MAX
+        )));
+    }
+    Ok(Some(v as u32))
+}
+
 /// Turns serde's message for a shape mismatch into a 422 naming the field.
-fn data_error(e: &serde_json::Error) -> ApiError {
+fn data_error(path: &str, e: &serde_json::Error) -> ApiError {
     let msg = e.to_string();
     let backticked = msg.split('`').nth(1).map(str::to_owned);
+    // The path names the value that failed ("platform", "parts[2].text"); for a
+    // missing field it is the enclosing object, so the name comes from serde's message.
+    let at = |name: &str| match path {
+        "" | "." => name.to_owned(),
+        p => format!("{p}.{name}"),
+    };
     let mut fields = FieldErrors::default();
     if msg.starts_with("unknown field") {
-        let name = backticked.unwrap_or_else(|| "body".into());
+        // serde_path_to_error already points at the unknown key itself.
+        let name = match path {
+            "" | "." => backticked.unwrap_or_else(|| "body".into()),
+            p => p.to_owned(),
+        };
         fields.add(&name, "is not a known field");
     } else if msg.starts_with("missing field") {
-        let name = backticked.unwrap_or_else(|| "body".into());
-        fields.add(&name, "is required");
-    } else {
+        fields.add(
+            &at(&backticked.unwrap_or_else(|| "body".into())),
+            "is required",
+        );
+    } else if path.is_empty() || path == "." {
         fields.add("body", msg);
+    } else {
+        fields.add(path, msg);
     }
     ApiError::validation(fields)
 }
@@ -207,9 +238,20 @@ mod tests {
             serde_json::json!({"email":"a","password":"b","admin":true}),
         )
         .unwrap_err();
-        let err = data_error(&e);
+        let err = data_error("", &e);
         assert_eq!(err.details["fields"]["admin"], "is not a known field");
         let e = serde_json::from_value::<Login>(serde_json::json!({"email":"a"})).unwrap_err();
-        assert_eq!(data_error(&e).details["fields"]["password"], "is required");
+        assert_eq!(
+            data_error("", &e).details["fields"]["password"],
+            "is required"
+        );
+        let e = serde_json::from_value::<Login>(serde_json::json!({"email":5,"password":"b"}))
+            .unwrap_err();
+        assert!(
+            data_error("email", &e).details["fields"]["email"]
+                .as_str()
+                .unwrap()
+                .contains("invalid type")
+        );
     }
 }

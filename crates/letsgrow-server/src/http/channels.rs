@@ -94,8 +94,8 @@ impl From<ChannelRow> for Channel {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectChannelRequest {
-    /// `bluesky` or `webhook` (other platforms arrive with their providers).
-    pub platform: Platform,
+    /// `bluesky` or `webhook`; the OAuth platforms connect through `channels_oauth_start`.
+    pub platform: DirectPlatform,
     /// Bluesky: handle (e.g. `alice.bsky.social`), DID or email.
     #[schema(max_length = 256, pattern = "^[^\\u0000]*$")]
     pub identifier: Option<String>,
@@ -111,6 +111,23 @@ pub struct ConnectChannelRequest {
     /// Webhook: `generic` (default), `discord` or `slack`.
     #[schema(max_length = 16, pattern = "^[^\\u0000]*$")]
     pub format: Option<String>,
+}
+
+/// Platforms connected with credentials typed into LetsGrow (no OAuth redirect).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DirectPlatform {
+    Bluesky,
+    Webhook,
+}
+
+impl From<DirectPlatform> for Platform {
+    fn from(p: DirectPlatform) -> Self {
+        match p {
+            DirectPlatform::Bluesky => Platform::Bluesky,
+            DirectPlatform::Webhook => Platform::Webhook,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -161,7 +178,7 @@ pub async fn connect(
         .connect(
             &who.user.id,
             ConnectRequest {
-                platform: req.platform,
+                platform: req.platform.into(),
                 identifier: req.identifier,
                 app_password: req.app_password.map(SecretString::new),
                 service_url: req.service_url,

@@ -19,6 +19,7 @@ pub struct TextCheckRequest {
     pub text: String,
     /// Overrides the platform's default maximum (e.g. a Mastodon instance's own limit).
     #[schema(minimum = 1, maximum = 1000000)]
+    #[serde(default, deserialize_with = "crate::extract::whole_number")]
     pub max_override: Option<u32>,
     /// Reddit only: check as a `title` or a `body` (default).
     pub reddit_field: Option<RedditField>,

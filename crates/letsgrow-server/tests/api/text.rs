@@ -55,6 +55,30 @@ async fn text_check_returns_the_rules_result_and_validates_input() {
         .await;
     let body = expect_error(zero, 422, "validation_failed").await;
     assert!(body["error"]["details"]["fields"]["max_override"].is_string());
+    let whole = app
+        .post_auth(
+            "/api/v1/text/check",
+            &t,
+            &json!({"platform": "x", "text": "hi", "max_override": 5.0}),
+        )
+        .await;
+    assert_eq!(
+        whole.json::<Value>().await.unwrap()["max"],
+        5,
+        "5.0 is a whole number"
+    );
+    let frac = app
+        .post_auth(
+            "/api/v1/text/check",
+            &t,
+            &json!({"platform": "x", "text": "hi", "max_override": 5.5}),
+        )
+        .await;
+    let body = expect_error(frac, 422, "validation_failed").await;
+    assert!(
+        body["error"]["details"]["fields"]["max_override"].is_string(),
+        "{body}"
+    );
     let anon = app
         .post_json(
             "/api/v1/text/check",

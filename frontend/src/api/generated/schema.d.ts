@@ -363,8 +363,8 @@ export type components = {
             format?: string | null;
             /** @description Bluesky: handle (e.g. `alice.bsky.social`), DID or email. */
             identifier?: string | null;
-            /** @description `bluesky` or `webhook` (other platforms arrive with their providers). */
-            platform: components["schemas"]["Platform"];
+            /** @description `bluesky` or `webhook`; the OAuth platforms connect through `channels_oauth_start`. */
+            platform: components["schemas"]["DirectPlatform"];
             /** @description Bluesky: the PDS URL; empty for https://bsky.social. */
             service_url?: string | null;
             /** @description Webhook: the destination URL. */
@@ -375,6 +375,11 @@ export type components = {
             /** @description Webhooks only: the signing secret for `X-LetsGrow-Signature`. Shown once. */
             webhook_secret?: string | null;
         };
+        /**
+         * @description Platforms connected with credentials typed into LetsGrow (no OAuth redirect).
+         * @enum {string}
+         */
+        DirectPlatform: "bluesky" | "webhook";
         /** @description Entities by kind, each list in text order. */
         Entities: {
             cashtags: components["schemas"]["Entity"][];

@@ -46,3 +46,30 @@ export const webhookSchema = z.object({
   format: z.enum(WEBHOOK_FORMATS, "Choose a format."),
 });
 export type WebhookInput = z.infer<typeof webhookSchema>;
+
+/** "mastodon.social" or a pasted profile URL → "https://mastodon.social" (the server's origin). */
+export function instanceOrigin(value: string): string | null {
+  const text = value.trim();
+  if (!text) return null;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  try {
+    const url = new URL(withScheme);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+    if (!url.hostname || /\s/.test(text)) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+export const mastodonSchema = z.object({
+  instance_url: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, "Enter your Mastodon server, for example mastodon.social."),
+      z.maxLength(2048, "That address is too long."),
+      z.refine((v) => instanceOrigin(v) !== null, "Enter a server address such as mastodon.social or https://mastodon.social."),
+    ),
+});
+export type MastodonInput = z.infer<typeof mastodonSchema>;

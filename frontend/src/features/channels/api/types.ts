@@ -1,4 +1,4 @@
-import type { components } from "@/api/generated/schema";
+import type { components, paths } from "@/api/generated/schema";
 
 type Schemas = components["schemas"];
 
@@ -11,3 +11,10 @@ export type Platform = Schemas["Platform"];
 export type ConnectChannelRequest = Schemas["ConnectChannelRequest"];
 export type ConnectChannelResponse = Omit<Schemas["ConnectChannelResponse"], "channel"> & { channel: Channel };
 export type AppNotification = Schemas["Notification"];
+
+/** One entry of channels_platforms: how a platform connects and whether this server can. */
+export type PlatformInfo = paths["/api/v1/channels/platforms"]["get"]["responses"][200]["content"]["application/json"][number];
+/** How a platform connects (the document types `connect` as a plain string). */
+export type ConnectMethod = "app_password" | "oauth2_pkce" | "instance_oauth2" | "webhook";
+export type OAuthStartRequest = NonNullable<paths["/api/v1/channels/oauth/start"]["post"]["requestBody"]>["content"]["application/json"];
+export type OAuthStartResponse = paths["/api/v1/channels/oauth/start"]["post"]["responses"][200]["content"]["application/json"];

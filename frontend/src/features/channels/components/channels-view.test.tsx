@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { resetSession, startSession } from "@/api/session";
 import { jsonResponse, mockApi, renderWithClient } from "@/test/render";
-import { makeChannel } from "../test-data";
+import { makeChannel, makePlatforms } from "../test-data";
 import { ChannelsView } from "./channels-view";
 import { ReconnectIndicator } from "./reconnect-indicator";
 
@@ -23,28 +23,31 @@ describe("ChannelsView", () => {
     startSession({ access_token: "t", expires_in: 900 });
   });
 
-  it("shows an empty state with a way to connect, and platforms coming soon as plain text", async () => {
+  it("shows an empty state with a way to connect every platform the server offers", async () => {
     mockApi({
       "GET /api/v1/channels": () => jsonResponse(200, []),
       "GET /api/v1/notifications": () => jsonResponse(200, []),
+      "GET /api/v1/channels/platforms": () => jsonResponse(200, makePlatforms()),
     });
     const user = userEvent.setup();
     renderWithClient(<ChannelsView />);
-    await screen.findByText("No channels connected yet");
+    const empty = await screen.findByText("No channels connected yet");
+    expect(empty).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/coming (soon|later)/i);
     expect(screen.queryByTestId("reconnect-banner")).toBeNull();
 
     await user.click(screen.getByRole("button", { name: "Connect your first channel" }));
     expect(screen.getByRole("heading", { name: "Connect a channel", level: 2 })).toBe(document.activeElement);
-    expect(screen.getByRole("radio", { name: /Bluesky/ })).toHaveProperty("checked", true);
-    expect(screen.getByRole("radio", { name: /Webhook/ })).toBeTruthy();
-    const soon = screen.getByRole("list", { name: "Platforms coming soon" });
-    for (const name of ["X", "Mastodon", "LinkedIn", "Reddit", "Instagram", "Threads"]) {
-      expect(within(soon).getAllByRole("listitem").some((li) => li.textContent?.endsWith(`${name}(coming soon)`))).toBe(true);
-      expect(screen.queryByRole("radio", { name: new RegExp(`^${name}`) })).toBeNull();
-      expect(screen.queryByRole("button", { name: new RegExp(`^${name}`) })).toBeNull();
+    expect(((await screen.findByRole("radio", { name: "Bluesky" })) as HTMLInputElement).checked).toBe(true);
+    for (const name of ["Mastodon", "X", "LinkedIn", "Reddit", "Instagram", "Threads", "Webhook"]) {
+      expect(screen.getByRole("radio", { name })).toBeTruthy();
     }
-    expect(within(soon).queryAllByRole("button")).toHaveLength(0);
+    expect(screen.queryByText(/coming soon/i)).toBeNull();
 
+    await user.click(screen.getByRole("radio", { name: "Threads" }));
+    expect((screen.getByRole("button", { name: "Continue with Threads" }) as HTMLButtonElement).disabled).toBe(true);
+    await user.click(screen.getByRole("radio", { name: "Mastodon" }));
+    expect(screen.getByLabelText("Mastodon server")).toBeTruthy();
     await user.click(screen.getByRole("radio", { name: /Webhook/ }));
     expect(screen.getByLabelText("Webhook URL")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Close connect a channel" }));

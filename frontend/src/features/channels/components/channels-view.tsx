@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { Suspense, useRef, useState } from "react";
 import { errorMessage } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -13,11 +13,15 @@ import { useNotifications } from "../api/list-notifications";
 import { needsReconnect } from "../lib/health";
 import { ChannelCard } from "./channel-card";
 import { ConnectPanel } from "./connect-panel";
+import { OAuthReturn } from "./oauth-return";
 import { ReconnectNotice } from "./reconnect-notice";
 
 const PANEL_ID = "connect-channel";
 
-/** The Channels page: reconnect banner, connect panel, and the list (or its empty state). */
+/**
+ * The Channels page: reconnect banner, connect panel, and the list (or its empty state);
+ * also where the server's OAuth callback sends the browser back to (OAuthReturn).
+ */
 export function ChannelsView() {
   const channels = useChannels();
   const notifications = useNotifications();
@@ -33,6 +37,9 @@ export function ChannelsView() {
 
   return (
     <>
+      <Suspense fallback={null}>
+        <OAuthReturn />
+      </Suspense>
       <PageHeader
         title="Channels"
         description="The accounts and endpoints LetsGrow publishes to, with the health of each."
@@ -70,8 +77,9 @@ export function ChannelsView() {
               </Button>
             }
           >
-            Connect a Bluesky account with an app password, or a webhook that delivers your posts to Discord, Slack,
-            n8n or your own endpoint. X, Mastodon, LinkedIn, Reddit, Instagram and Threads are coming later.
+            Connect Bluesky with an app password; Mastodon, X, LinkedIn, Reddit, Instagram or Threads by approving
+            LetsGrow on the platform; or a webhook that delivers your posts to Discord, Slack, n8n or your own
+            endpoint.
           </EmptyState>
         )
       ) : (

@@ -1,13 +1,14 @@
 import { Icon } from "@/components/ui/icons";
 import { cn } from "@/lib/cn";
 
-const MONOGRAMS: Readonly<Record<string, string>> = {
-  x: "X",
-  mastodon: "M",
-  linkedin: "in",
-  reddit: "r/",
-  instagram: "IG",
-  threads: "@",
+/** A tinted tile with a short mark: no logos or external assets, just the platform's initials. */
+const MONOGRAMS: Readonly<Record<string, { text: string; tone: string; size?: number }>> = {
+  x: { text: "X", tone: "bg-fg/8 text-fg dark:bg-fg/12", size: 13 },
+  mastodon: { text: "M", tone: "bg-[#6364ff]/12 text-[#4b3fd9] dark:bg-[#6364ff]/22 dark:text-[#a9a6ff]", size: 13 },
+  linkedin: { text: "in", tone: "bg-[#0a66c2]/12 text-[#0a5cad] dark:bg-[#0a66c2]/25 dark:text-[#7cb8f2]", size: 12 },
+  reddit: { text: "r/", tone: "bg-[#ff4500]/12 text-[#b83200] dark:bg-[#ff4500]/20 dark:text-[#ff9a70]", size: 12 },
+  instagram: { text: "Ig", tone: "bg-[#e1306c]/12 text-[#b0204f] dark:bg-[#e1306c]/22 dark:text-[#f58fb3]", size: 12 },
+  threads: { text: "@", tone: "bg-fg/8 text-fg dark:bg-fg/12", size: 14 },
 };
 
 /** Decorative platform mark; the platform's name is always written next to it. */
@@ -30,9 +31,22 @@ export function PlatformIcon({ platform, className }: { platform: string; classN
       </span>
     );
   }
+  const mark = MONOGRAMS[platform] ?? { text: platform.slice(0, 2).toUpperCase(), tone: "bg-subtle text-muted", size: 11 };
   return (
-    <span className={cn(box, "bg-subtle text-sm font-semibold text-muted")} aria-hidden="true">
-      {MONOGRAMS[platform] ?? platform.slice(0, 2).toUpperCase()}
+    <span className={cn(box, mark.tone)} aria-hidden="true" data-platform-icon={platform}>
+      <svg viewBox="0 0 24 24" className="size-6" focusable="false">
+        <text
+          x="12"
+          y="12.5"
+          textAnchor="middle"
+          dominantBaseline="central"
+          fill="currentColor"
+          fontSize={mark.size ?? 12}
+          fontWeight={700}
+        >
+          {mark.text}
+        </text>
+      </svg>
     </span>
   );
 }
