@@ -29,10 +29,12 @@ export LOGIN_EMAIL="schemathesis@example.com" LOGIN_PASSWORD="schemathesis-passw
 curl -fsS -X POST "http://127.0.0.1:$port/api/v1/auth/register" -H 'content-type: application/json' \
   -d "{\"email\":\"$LOGIN_EMAIL\",\"password\":\"$LOGIN_PASSWORD\"}" > /dev/null
 
+# The stateful phase is left out: its only links today create channels, which
+# ask platforms that this offline machine cannot reach (a documented 502).
 cd "$data"  # schemathesis writes .hypothesis/ and reports into the working directory
 status=0
 "$venv/bin/st" --config-file "$here/schemathesis.toml" run "http://127.0.0.1:$port/api/openapi.json" \
-  --checks all --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-60}" --seed "${SCHEMATHESIS_SEED:-20261127}" \
+  --checks all --phases examples,coverage,fuzzing --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-60}" --seed "${SCHEMATHESIS_SEED:-20261127}" \
   --generation-database none --no-color || status=$?
 if grep -q ' ERROR ' "$data/server.log"; then
   echo "schemathesis: the server logged errors:" >&2
