@@ -30,8 +30,8 @@ cargo clippy --locked -p letsgrow-server --features ui --all-targets -- -D warni
 
 step "web UI: generated API client is current, types, unit tests"
 (cd frontend && npm run lint && npm test 2>&1 | tee "$LOG_DIR/vitest.log")
-n=$(grep -Eo 'Tests +[0-9]+ passed' "$LOG_DIR/vitest.log" | grep -Eo '[0-9]+' | tail -1 || echo 0)
-passed=$((passed + n))
+n=$(grep -aEo '^[0-9]+ passed, [0-9]+ failed' "$LOG_DIR/vitest.log" | tail -1 | cut -d' ' -f1 || true)
+passed=$((passed + ${n:-0}))
 
 step "peers: a real Bluesky PDS for the provider behaviour suite"
 peers/bluesky/install.sh
@@ -41,7 +41,7 @@ peers/mastodon/install.sh
 step "Rust: unit and HTTP tests (SQLite, PostgreSQL, Redis), release profile"
 cargo nextest run --locked --release --workspace --features letsgrow/ui --no-fail-fast 2>&1 | tee "$LOG_DIR/nextest.log"
 n=$(grep -Eo '[0-9]+ tests? run: [0-9]+ passed' "$LOG_DIR/nextest.log" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' | tail -1 || echo 0)
-passed=$((passed + n))
+passed=$((passed + ${n:-0}))
 
 build_release
 
@@ -56,8 +56,8 @@ fi
 # The dev-only platform fakes (OAuth consent pages) for the connect flows.
 cargo build --locked --release -p letsgrow-fakes
 (cd frontend && LETSGROW_BIN="$BIN" LETSGROW_FAKES_BIN="$CARGO_TARGET_DIR/release/letsgrow-fakes" npm run e2e 2>&1 | tee "$LOG_DIR/e2e.log")
-n=$(grep -Eo 'Tests +[0-9]+ passed' "$LOG_DIR/e2e.log" | grep -Eo '[0-9]+' | tail -1 || echo 0)
-passed=$((passed + n))
+n=$(grep -aEo '^[0-9]+ passed, [0-9]+ failed' "$LOG_DIR/e2e.log" | tail -1 | cut -d' ' -f1 || true)
+passed=$((passed + ${n:-0}))
 
 rm -rf "$LOG_DIR"
 echo
