@@ -55,6 +55,7 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub log: LogConfig,
     pub network: NetworkConfig,
+    pub worker: WorkerConfig,
     /// OAuth app credentials and endpoint overrides by platform id
     /// (`[platforms.x]`, `LETSGROW__PLATFORMS__X__CLIENT_ID`).
     pub platforms: BTreeMap<String, PlatformConfig>,
@@ -93,6 +94,38 @@ impl Default for NetworkConfig {
     }
 }
 
+/// The scheduler and publish workers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkerConfig {
+    /// Run the scheduler and workers inside `letsgrow serve` (the embedded
+    /// default). Turn off to run API-only processes next to `letsgrow worker`.
+    pub enabled: bool,
+    /// Channels published to at the same time by one process (each channel
+    /// is always published to one post at a time).
+    pub concurrency: usize,
+    /// How long a worker owns a claimed post or channel before the sweeper
+    /// presumes it dead and reconciles. Must exceed the request timeout.
+    pub lease_secs: u64,
+    /// Attempts before a post that keeps failing temporarily is marked failed.
+    pub max_attempts: u32,
+    /// How often to look for due posts written by other processes, in
+    /// milliseconds (PostgreSQL also wakes at once through LISTEN/NOTIFY).
+    pub poll_ms: u64,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            enabled: true,
+            concurrency: 64,
+            lease_secs: 90,
+            max_attempts: 8,
+            poll_ms: 1000,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -105,6 +138,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             log: LogConfig::default(),
             network: NetworkConfig::default(),
+            worker: WorkerConfig::default(),
             platforms: BTreeMap::new(),
         }
     }
@@ -293,6 +327,30 @@ impl Config {
             return Err(ConfigError::Rule {
                 key: "auth.refresh_token_ttl_days",
                 reason: "must be between 1 and 365 days".into(),
+            });
+        }
+        if self.worker.concurrency == 0 || self.worker.concurrency > 10_000 {
+            return Err(ConfigError::Rule {
+                key: "worker.concurrency",
+                reason: "must be between 1 and 10000".into(),
+            });
+        }
+        if self.worker.lease_secs < 2 || self.worker.lease_secs > 3600 {
+            return Err(ConfigError::Rule {
+                key: "worker.lease_secs",
+                reason: "must be between 2 and 3600 seconds".into(),
+            });
+        }
+        if self.worker.max_attempts == 0 || self.worker.max_attempts > 100 {
+            return Err(ConfigError::Rule {
+                key: "worker.max_attempts",
+                reason: "must be between 1 and 100".into(),
+            });
+        }
+        if self.worker.poll_ms < 50 || self.worker.poll_ms > 600_000 {
+            return Err(ConfigError::Rule {
+                key: "worker.poll_ms",
+                reason: "must be between 50 and 600000".into(),
             });
         }
         if self.server.max_body_bytes < 1024 {

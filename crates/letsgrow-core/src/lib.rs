@@ -3,6 +3,7 @@
 //! Invariant: nothing in this crate performs IO (no network, no database, no
 //! file system, no clock reads except where a caller passes `now`).
 
+pub mod csv_posts;
 pub mod platform;
 pub mod schedule;
 pub mod text;

@@ -15,12 +15,13 @@ pub struct ChannelRow {
     pub status_message: Option<String>,
     pub rate_limited_until: Option<i64>,
     pub last_checked_at: Option<i64>,
+    pub paused_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 const COLUMNS: &str = "id, user_id, platform, external_id, handle, base_url, settings, status, status_message, \
-                       rate_limited_until, last_checked_at, created_at, updated_at";
+                       rate_limited_until, last_checked_at, paused_at, created_at, updated_at";
 
 pub struct NewChannel<'a> {
     pub user_id: &'a str,
@@ -212,5 +213,31 @@ pub async fn notifications(db: &Db, user_id: &str, limit: i64) -> DbResult<Vec<N
                WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, NotificationRow>(sql).bind(user_id).bind(limit).fetch_all(pool).await?),
+    )
+}
+
+/// Pauses (`Some(now)`) or resumes (`None`) publishing to a channel.
+pub async fn set_paused(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    paused_at: Option<i64>,
+    now_ms: i64,
+) -> DbResult<Option<ChannelRow>> {
+    let sql = format!(
+        "UPDATE channels SET paused_at = $1, updated_at = $2 WHERE user_id = $3 AND id = $4 RETURNING {COLUMNS}"
+    );
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
+        .bind(paused_at).bind(now_ms).bind(user_id).bind(id)
+        .fetch_optional(pool).await?),
+    )
+}
+
+/// A channel by id, whoever owns it (workers).
+pub async fn get(db: &Db, id: &str) -> DbResult<Option<ChannelRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM channels WHERE id = $1");
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?),
     )
 }

@@ -11,7 +11,9 @@
 //!   functions open and close their own transactions.
 
 pub mod channels;
+pub mod media;
 pub mod oauth;
+pub mod posts;
 pub mod sessions;
 pub mod users;
 

@@ -25,6 +25,7 @@ pub enum ErrorCode {
     MethodNotAllowed,
     EmailTaken,
     ChannelExists,
+    DuplicatePost,
     Conflict,
     PlatformRejected,
     PlatformUnavailable,
@@ -50,6 +51,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::EmailTaken => "email_taken",
             ErrorCode::ChannelExists => "channel_exists",
+            ErrorCode::DuplicatePost => "duplicate_post",
             ErrorCode::PlatformRejected => "platform_rejected",
             ErrorCode::PlatformUnavailable => "platform_unavailable",
             ErrorCode::Conflict => "conflict",
@@ -72,9 +74,10 @@ impl ErrorCode {
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::EmailTaken | ErrorCode::ChannelExists | ErrorCode::Conflict => {
-                StatusCode::CONFLICT
-            }
+            ErrorCode::EmailTaken
+            | ErrorCode::ChannelExists
+            | ErrorCode::DuplicatePost
+            | ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::PlatformRejected => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::PlatformUnavailable => StatusCode::BAD_GATEWAY,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

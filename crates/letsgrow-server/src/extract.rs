@@ -162,6 +162,34 @@ fn data_error(path: &str, e: &serde_json::Error) -> ApiError {
     ApiError::validation(fields)
 }
 
+/// Like `axum::extract::Query`, with rejections as a 422 in the error envelope.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        if query.contains("%00") || query.contains('\0') {
+            return Err(ApiError::field("query", "must not contain NUL characters"));
+        }
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| {
+                let msg = std::error::Error::source(&e)
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| e.body_text());
+                let mut f = FieldErrors::default();
+                let field = msg.split('`').nth(1).unwrap_or("query").to_owned();
+                f.add(&field, msg);
+                ApiError::validation(f)
+            })
+    }
+}
+
 /// Like `axum::extract::Path`, with rejections in the error envelope (404: a
 /// malformed id names nothing that exists).
 pub struct ApiPath<T>(pub T);

@@ -8,7 +8,10 @@ pub mod channels;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod media;
 pub mod metrics;
+pub mod posts;
+pub mod publisher;
 pub mod ratelimit;
 pub mod state;
 pub mod telemetry;
@@ -60,17 +63,38 @@ pub async fn build_state(
     let keyring = Arc::new(keyring(secrets)?);
     let registry = letsgrow_providers::registry(&provider_options(&config))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let channels = channels::ChannelService::new(db.clone(), keyring, registry)
+    let channels = channels::ChannelService::new(db.clone(), keyring, registry.clone())
         .with_oauth_clients(oauth_clients(&config));
+    let media = media::MediaLibrary::new(
+        db.clone(),
+        config.server.data_dir.clone(),
+        media_signing_key(secrets),
+        config.server.public_url.clone(),
+    );
+    let wake = publisher::Wake::default();
+    let posts = posts::PostService::new(db.clone(), registry, media.clone(), wake.clone());
     Ok(Arc::new(AppInner {
         config,
         db,
         auth,
         channels,
-        limiter,
+        limiter: Arc::new(limiter),
+        posts,
+        media,
+        wake,
         metrics: metrics::Metrics::default(),
         redis,
     }))
+}
+
+/// The key that signs public media URLs: derived from the token-signing key
+/// with a distinct label, so neither can stand in for the other.
+fn media_signing_key(secrets: &SecretMaterial) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"letsgrow media url v1|");
+    h.update(&secrets.signing_key);
+    h.finalize().to_vec()
 }
 
 /// The data-encryption keyring from the configured key material.

@@ -2,7 +2,10 @@
 
 use crate::auth::AuthService;
 use crate::channels::ChannelService;
+use crate::media::MediaLibrary;
 use crate::metrics::Metrics;
+use crate::posts::PostService;
+use crate::publisher::Wake;
 use crate::ratelimit::RateLimiter;
 use letsgrow_config::Config;
 use letsgrow_db::Db;
@@ -15,7 +18,11 @@ pub struct AppInner {
     pub db: Db,
     pub auth: AuthService,
     pub channels: ChannelService,
-    pub limiter: RateLimiter,
+    pub limiter: Arc<RateLimiter>,
+    pub posts: PostService,
+    pub media: MediaLibrary,
+    /// Wakes this process's scheduler when something becomes due.
+    pub wake: Wake,
     pub metrics: Metrics,
     pub redis: Option<redis::aio::ConnectionManager>,
 }

@@ -1,7 +1,7 @@
 //! `letsgrow`: one binary for the whole product.
 //!
-//! `serve` runs the API and web UI (and, as later features land, the scheduler
-//! and workers) in one process; `migrate` applies database migrations;
+//! `serve` runs the API, web UI, scheduler and workers in one process;
+//! `worker` runs only the scheduler and workers; `migrate` applies database migrations;
 //! `openapi` prints the API document the web client is generated from.
 
 use anyhow::Context;
@@ -28,6 +28,8 @@ struct Cli {
 enum Command {
     /// Serve the API and web UI (embedded default: SQLite in the data directory, no other service needed).
     Serve(ServeArgs),
+    /// Run only the scheduler and publish workers (scale-out: point several at one PostgreSQL).
+    Worker(DataArgs),
     /// Apply pending database migrations, then exit.
     Migrate(DataArgs),
     /// Print the OpenAPI document as JSON.
@@ -164,6 +166,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("applied {applied} migration(s); the database is up to date");
             Ok(())
         }
+        Command::Worker(args) => {
+            let mut config = Config::load(cli.config.as_deref())?;
+            if let Some(dir) = args.data_dir {
+                config.server.data_dir = dir;
+            }
+            worker(config).await
+        }
         Command::Serve(args) => {
             let mut config = Config::load(cli.config.as_deref())?;
             if let Some(host) = args.host {
@@ -276,8 +285,44 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let state = letsgrow_server::build_state(config, &secrets, db.clone()).await?;
     tracing::info!(%local, database = %backend, "LetsGrow is listening");
     println!("LetsGrow is listening on http://{local}");
-    letsgrow_server::serve(listener, state, letsgrow_server::shutdown_signal()).await?;
+    // One shutdown signal, seen by both the HTTP server and the workers.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        letsgrow_server::shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|v| *v).await;
+    };
+    let workers = if state.config.worker.enabled {
+        let publisher = letsgrow_server::publisher::Publisher::new(state.clone());
+        Some(tokio::spawn(publisher.run(stopped(stop_rx.clone()))))
+    } else {
+        tracing::info!("worker.enabled = false: this process serves the API only");
+        None
+    };
+    letsgrow_server::serve(listener, state, stopped(stop_rx)).await?;
+    if let Some(w) = workers {
+        let _ = w.await;
+    }
     db.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn worker(config: Config) -> anyhow::Result<()> {
+    letsgrow_server::telemetry::init(&config.log);
+    let secrets = letsgrow_config::load_or_create_secrets(&config)?;
+    let db = connect(&config).await?;
+    db.migrate().await.context("applying migrations")?;
+    if db.backend() == letsgrow_db::Backend::Sqlite {
+        tracing::warn!("`letsgrow worker` on SQLite: run it instead of the workers in `serve` (worker.enabled = false there), never next to them");
+    }
+    let state = letsgrow_server::build_state(config, &secrets, db.clone()).await?;
+    println!("LetsGrow worker started");
+    letsgrow_server::publisher::Publisher::new(state)
+        .run(letsgrow_server::shutdown_signal())
+        .await;
+    db.close().await;
     Ok(())
 }

@@ -295,6 +295,30 @@ impl ChannelService {
         })
     }
 
+    /// Seals and stores credentials a provider refreshed.
+    pub async fn persist_credentials(
+        &self,
+        channel_id: &str,
+        creds: &Credentials,
+    ) -> Result<(), ChannelError> {
+        let sealed = self.seal(channel_id, creds)?;
+        repo::replace_secrets(&self.db, channel_id, &[sealed], now_ms()).await?;
+        Ok(())
+    }
+
+    /// Records what a provider error says about a channel's health (needs
+    /// reconnect, with a notification the first time; rate-limited; error).
+    pub async fn record_error(
+        &self,
+        row: &ChannelRow,
+        e: &ProviderError,
+    ) -> Result<(), ChannelError> {
+        let now = now_ms();
+        let (status, message, until) = self.health_from_error(row, e, now).await?;
+        repo::set_health(&self.db, &row.id, status, message.as_deref(), until, now).await?;
+        Ok(())
+    }
+
     /// The provider's view of a stored channel, credentials decrypted.
     pub async fn context(&self, row: &ChannelRow) -> Result<ChannelCtx, ChannelError> {
         let mut credentials = Credentials::default();

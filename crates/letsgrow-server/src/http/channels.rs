@@ -68,6 +68,9 @@ pub struct Channel {
     pub last_checked_at: Option<String>,
     #[schema(format = "date-time")]
     pub created_at: String,
+    /// Publishing to this channel is paused since then (posts wait in the queue).
+    #[schema(format = "date-time")]
+    pub paused_at: Option<String>,
     /// Provider settings (e.g. the webhook format). Never secret.
     #[schema(value_type = Object)]
     pub settings: serde_json::Value,
@@ -86,6 +89,7 @@ impl From<ChannelRow> for Channel {
             rate_limited_until: c.rate_limited_until.map(rfc3339),
             last_checked_at: c.last_checked_at.map(rfc3339),
             created_at: rfc3339(c.created_at),
+            paused_at: c.paused_at.map(rfc3339),
             settings: serde_json::from_str(&c.settings).unwrap_or_default(),
         }
     }
@@ -212,6 +216,58 @@ pub async fn disconnect(
 ) -> Result<StatusCode, ApiError> {
     state.channels.disconnect(&who.user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateChannelRequest {
+    /// Pause (`true`) or resume (`false`) publishing. Paused posts wait and go out on resume.
+    pub paused: Option<bool>,
+}
+
+/// Pause or resume publishing to a channel.
+#[utoipa::path(patch, path = "/api/v1/channels/{id}", operation_id = "channels_update", tag = "channels",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Channel id")),
+    request_body = UpdateChannelRequest,
+    responses(
+        (status = 200, description = "The channel", body = Channel),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such channel", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields", body = crate::error::ErrorBody),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<UpdateChannelRequest>,
+) -> Result<axum::Json<Channel>, ApiError> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let row = match req.paused {
+        Some(p) => {
+            let current = letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("There is no such channel."))?;
+            let at = if p {
+                Some(current.paused_at.unwrap_or(now))
+            } else {
+                None
+            };
+            let row =
+                letsgrow_db::channels::set_paused(&state.db, &who.user.id, &id, at, now).await?;
+            if !p {
+                // Posts that came due while paused go out now.
+                state.wake.poke();
+            }
+            row
+        }
+        None => letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id).await?,
+    };
+    row.map(|r| axum::Json(r.into()))
+        .ok_or_else(|| ApiError::not_found("There is no such channel."))
 }
 
 /// Check that a channel still works (a harmless read) and record its health.

@@ -2,7 +2,9 @@
 
 pub mod auth;
 pub mod channels;
+pub mod media;
 pub mod ops;
+pub mod posts;
 pub mod text;
 pub mod ui;
 
@@ -37,6 +39,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "channels", description = "Connected accounts and webhook destinations"),
+        (name = "posts", description = "Compose, schedule, publish; queue slots, CSV, media"),
         (name = "text", description = "Per-platform text rules"),
         (name = "ops", description = "Operations"),
     ),
@@ -72,12 +75,22 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::me, auth::update_me))
         .routes(routes!(auth::change_password))
         .routes(routes!(channels::list, channels::connect))
-        .routes(routes!(channels::disconnect))
+        .routes(routes!(channels::disconnect, channels::update))
         .routes(routes!(channels::test))
         .routes(routes!(channels::notifications))
         .routes(routes!(channels::platforms))
         .routes(routes!(channels::oauth_start))
         .routes(routes!(channels::oauth_callback))
+        .routes(routes!(posts::create, posts::list))
+        .routes(routes!(posts::get, posts::update))
+        .routes(routes!(posts::cancel))
+        .routes(routes!(posts::publish_now))
+        .routes(routes!(posts::import_csv))
+        .routes(routes!(posts::export_csv))
+        .routes(routes!(posts::slots_get, posts::slots_set))
+        .routes(routes!(posts::resolve))
+        .routes(routes!(media::upload, media::list))
+        .routes(routes!(media::public))
         .routes(routes!(text::check))
         .routes(routes!(ops::health))
         .routes(routes!(ops::ready))

@@ -54,13 +54,15 @@ pub struct TestApp {
     pub backend: Backend,
     _data_dir: tempfile::TempDir,
     _pg: Option<PgGuard>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    /// The app's state (database, services) for tests that look inside.
+    pub state: letsgrow_server::state::AppState,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }
@@ -109,10 +111,17 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     // Bind first, then spawn: the server accepts as soon as this returns.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(letsgrow_server::serve(listener, state, async {
-        let _ = rx.await;
-    }));
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|v| *v).await;
+    };
+    if state.config.worker.enabled {
+        // Like `letsgrow serve`: the scheduler and workers run in-process.
+        tokio::spawn(
+            letsgrow_server::publisher::Publisher::new(state.clone()).run(stopped(rx.clone())),
+        );
+    }
+    tokio::spawn(letsgrow_server::serve(listener, state.clone(), stopped(rx)));
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder()
@@ -123,6 +132,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         _data_dir: data_dir,
         _pg: pg,
         shutdown: Some(tx),
+        state,
     }
 }
 

@@ -9,6 +9,7 @@ mod bad_input;
 mod channels;
 mod oauth;
 mod ops;
+mod posts;
 mod ratelimit;
 mod text;
 mod tokens;

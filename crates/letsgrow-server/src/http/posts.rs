@@ -1,0 +1,963 @@
+//! `/api/v1/posts*`, `/api/v1/channels/{id}/slots`, `/api/v1/schedule/resolve`:
+//! thin handlers over `PostService`.
+
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::auth::{Authenticated, rfc3339};
+use crate::posts::content::Content;
+use crate::posts::csv::{ImportReport, RowReport};
+use crate::posts::{PostDetail, PostError, PostInput, When, describe};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use letsgrow_core::Platform;
+use letsgrow_core::schedule::Resolution;
+use letsgrow_db::posts::{TargetFilter, state as st};
+use letsgrow_providers::RemotePost;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+impl From<PostError> for ApiError {
+    fn from(e: PostError) -> Self {
+        match e {
+            PostError::Validation(fields) => {
+                let mut f = FieldErrors::default();
+                for (k, v) in fields {
+                    f.add(&k, v);
+                }
+                ApiError::validation(f)
+            }
+            PostError::NotFound => ApiError::not_found("There is no such post or channel."),
+            PostError::Duplicate(list) => ApiError::new(
+                ErrorCode::DuplicatePost,
+                "The same text went to this channel in the last 7 days. Send again with `allow_duplicate: true` to post it anyway.",
+            )
+            .with_detail(
+                "duplicates",
+                serde_json::Value::Array(
+                    list.into_iter()
+                        .map(|(c, p)| serde_json::json!({ "channel_id": c, "post_id": p }))
+                        .collect(),
+                ),
+            ),
+            PostError::Conflict(m) => ApiError::new(ErrorCode::Conflict, m),
+            PostError::Internal(m) => ApiError::internal(m),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Schemas
+
+/// When to publish.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleMode {
+    /// Save without scheduling.
+    Draft,
+    /// At `at` (RFC 3339 with offset).
+    At,
+    /// At the wall time `local` in `timezone` (default: your zone); DST gaps and overlaps are resolved and reported.
+    Local,
+    /// Each channel's next free weekly slot.
+    Queue,
+    /// As soon as possible.
+    Now,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub mode: ScheduleMode,
+    /// For `at`: an RFC 3339 instant, e.g. `2026-12-01T09:00:00Z`.
+    #[schema(
+        format = "date-time",
+        max_length = 64,
+        pattern = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$"
+    )]
+    pub at: Option<String>,
+    /// For `local`: `YYYY-MM-DDTHH:MM` wall time.
+    #[schema(
+        max_length = 32,
+        pattern = "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2})?$"
+    )]
+    pub local: Option<String>,
+    /// For `local`: an IANA zone; default your account's zone.
+    #[schema(schema_with = crate::http::timezone_schema)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePostRequest {
+    #[schema(min_items = 1, max_items = 50)]
+    pub channel_ids: Vec<String>,
+    pub content: Content,
+    /// Per-channel variants by channel id (replace `content` for that channel).
+    #[serde(default)]
+    pub variants: BTreeMap<String, Content>,
+    pub schedule: Schedule,
+    /// Save even when the same text went to a channel in the last 7 days.
+    #[serde(default)]
+    pub allow_duplicate: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePostRequest {
+    pub content: Option<Content>,
+    /// Per-channel variants to set (`null` removes a channel's variant).
+    #[schema(value_type = Option<BTreeMap<String, Content>>)]
+    pub variants: Option<BTreeMap<String, Option<Content>>>,
+    /// A new schedule for every channel not yet published.
+    pub schedule: Option<Schedule>,
+    #[serde(default)]
+    pub allow_duplicate: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PublishNowRequest {
+    /// Only these targets (e.g. one failed channel to retry). Default: every draft, scheduled or failed one.
+    #[schema(max_items = 50)]
+    pub target_ids: Option<Vec<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TargetError {
+    /// `platform_rejected`, `channel_needs_reconnect`, `rate_limited`, `outcome_unknown`, `platform_unavailable`, `invalid_content`, …
+    pub code: String,
+    /// What went wrong, with the platform's own message.
+    pub message: String,
+    /// The thread part (0-based) that failed, when it was one.
+    pub part: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublishedPart {
+    pub external_id: String,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TargetEvent {
+    #[schema(format = "date-time")]
+    pub at: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PostTarget {
+    pub id: String,
+    pub channel_id: String,
+    pub platform: Option<Platform>,
+    pub handle: Option<String>,
+    /// `draft`, `scheduled`, `publishing`, `published`, `failed` or `unconfirmed`.
+    pub state: String,
+    #[schema(format = "date-time")]
+    pub scheduled_at: Option<String>,
+    /// When the next attempt or reconciliation runs (retries).
+    #[schema(format = "date-time")]
+    pub next_attempt_at: Option<String>,
+    pub attempts: i64,
+    /// This channel's variant, when it has one.
+    pub variant: Option<Content>,
+    /// Link to the published post (first part of a thread).
+    pub url: Option<String>,
+    #[schema(format = "date-time")]
+    pub published_at: Option<String>,
+    /// The latest problem: why it failed, or why it is waiting.
+    pub error: Option<TargetError>,
+    /// The platform's post for each part published so far.
+    pub parts: Vec<PublishedPart>,
+    /// Every state change, oldest first (only on `posts_get`).
+    pub history: Vec<TargetEvent>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Post {
+    pub id: String,
+    pub content: Content,
+    /// The zone the post was scheduled in.
+    pub timezone: String,
+    /// The wall time picked (`YYYY-MM-DDTHH:MM`), when scheduled by local time.
+    pub local_time: Option<String>,
+    /// `composer`, `csv` or `api`.
+    pub source: String,
+    #[schema(format = "date-time")]
+    pub created_at: String,
+    #[schema(format = "date-time")]
+    pub updated_at: String,
+    pub targets: Vec<PostTarget>,
+    /// How a local time was resolved across a DST change (only in the response that scheduled it).
+    pub schedule_note: Option<String>,
+}
+
+fn post_view(d: PostDetail) -> Post {
+    let note = match (&d.resolution, d.post.timezone.parse::<Tz>()) {
+        (Some(r @ (Resolution::Gap { .. } | Resolution::Overlap { .. })), Ok(tz)) => {
+            Some(describe(r, tz))
+        }
+        _ => None,
+    };
+    let targets = d
+        .targets
+        .into_iter()
+        .map(|(t, c)| {
+            let remote: Vec<RemotePost> = serde_json::from_str(&t.remote).unwrap_or_default();
+            PostTarget {
+                history: d
+                    .events
+                    .iter()
+                    .filter(|e| e.target_id == t.id)
+                    .map(|e| TargetEvent {
+                        at: rfc3339(e.at),
+                        from: e.from_state.clone(),
+                        to: e.to_state.clone(),
+                        message: e.message.clone(),
+                    })
+                    .collect(),
+                id: t.id,
+                channel_id: t.channel_id,
+                platform: c.as_ref().and_then(|c| c.platform.parse().ok()),
+                handle: c.map(|c| c.handle),
+                scheduled_at: t.scheduled_at.map(rfc3339),
+                next_attempt_at: if [st::SCHEDULED, st::UNCONFIRMED].contains(&t.state.as_str())
+                    && t.attempts > 0
+                {
+                    t.next_attempt_at.map(rfc3339)
+                } else {
+                    None
+                },
+                state: t.state,
+                attempts: t.attempts,
+                variant: t
+                    .content
+                    .as_deref()
+                    .and_then(|s| Content::from_json(s).ok()),
+                url: t.url,
+                published_at: t.published_at.map(rfc3339),
+                error: t.error_message.map(|m| TargetError {
+                    code: t.error_code.unwrap_or_else(|| "error".into()),
+                    message: m,
+                    part: t.error_part,
+                }),
+                parts: remote
+                    .into_iter()
+                    .map(|r| PublishedPart {
+                        external_id: r.external_id,
+                        url: r.url,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Post {
+        id: d.post.id,
+        content: d.content,
+        timezone: d.post.timezone,
+        local_time: d.post.local_time,
+        source: d.post.source,
+        created_at: rfc3339(d.post.created_at),
+        updated_at: rfc3339(d.post.updated_at),
+        targets,
+        schedule_note: note,
+    }
+}
+
+fn parse_when(s: &Schedule, errors: &mut FieldErrors) -> Option<When> {
+    match s.mode {
+        ScheduleMode::Draft => Some(When::Draft),
+        ScheduleMode::Now => Some(When::Now),
+        ScheduleMode::Queue => Some(When::Queue),
+        ScheduleMode::At => match s.at.as_deref().map(DateTime::parse_from_rfc3339) {
+            Some(Ok(t)) => Some(When::At(t.with_timezone(&Utc))),
+            Some(Err(_)) => {
+                errors.add(
+                    "schedule.at",
+                    "must be an RFC 3339 instant with an offset, e.g. 2026-12-01T09:00:00Z",
+                );
+                None
+            }
+            None => {
+                errors.add("schedule.at", "is required when mode is `at`");
+                None
+            }
+        },
+        ScheduleMode::Local => {
+            let tz = match s.timezone.as_deref() {
+                Some(z) => match z.parse::<Tz>() {
+                    Ok(tz) => Some(tz),
+                    Err(_) => {
+                        errors.add("schedule.timezone", "is not an IANA time zone");
+                        None
+                    }
+                },
+                None => Some(Tz::UTC),
+            };
+            let local = match s.local.as_deref().map(parse_local) {
+                Some(Some(l)) => Some(l),
+                Some(None) => {
+                    errors.add("schedule.local", "must be a wall time YYYY-MM-DDTHH:MM");
+                    None
+                }
+                None => {
+                    errors.add("schedule.local", "is required when mode is `local`");
+                    None
+                }
+            };
+            Some(When::Local(local?, tz?))
+        }
+    }
+}
+
+fn parse_local(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim().replace(' ', "T");
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&s, f).ok())
+}
+
+/// `mode: local` without a zone means the user's zone.
+async fn with_user_zone(state: &AppState, user_id: &str, when: When, explicit: bool) -> When {
+    match when {
+        When::Local(l, _) if !explicit => {
+            let tz = letsgrow_db::users::by_id(&state.db, user_id)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|u| u.timezone.parse().ok())
+                .unwrap_or(Tz::UTC);
+            When::Local(l, tz)
+        }
+        other => other,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Handlers
+
+/// Create a post for one or more channels: draft, at an instant, at a local time, into the queue, or now.
+#[utoipa::path(post, path = "/api/v1/posts", operation_id = "posts_create", tag = "posts",
+    security(("bearer" = [])),
+    request_body = CreatePostRequest,
+    responses(
+        (status = 201, description = "Created; each channel's target has its own state", body = Post),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 409, description = "Same text to the same channel within 7 days (`duplicate_post`)", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields, incl. each channel's text rules", body = crate::error::ErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiJson(req): ApiJson<CreatePostRequest>,
+) -> Result<(StatusCode, axum::Json<Post>), ApiError> {
+    let mut errors = FieldErrors::default();
+    let when = parse_when(&req.schedule, &mut errors);
+    errors.into_result()?;
+    let Some(when) = when else {
+        return Err(ApiError::field("schedule", "is invalid"));
+    };
+    let when = with_user_zone(&state, &who.user.id, when, req.schedule.timezone.is_some()).await;
+    let detail = state
+        .posts
+        .create(
+            &who.user.id,
+            PostInput {
+                channel_ids: req.channel_ids,
+                content: req.content,
+                variants: req.variants,
+                when,
+                allow_duplicate: req.allow_duplicate,
+                source: "composer",
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(post_view(detail))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only posts with a target in this state.
+    #[param(inline)]
+    pub state: Option<TargetState>,
+    /// Only posts with a target on this channel.
+    #[param(max_length = 64)]
+    pub channel_id: Option<String>,
+    /// Scheduled at or after (RFC 3339).
+    #[param(format = "date-time", max_length = 64)]
+    pub from: Option<String>,
+    /// Scheduled before (RFC 3339).
+    #[param(format = "date-time", max_length = 64)]
+    pub to: Option<String>,
+    /// At most this many posts (default 100, max 1000).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetState {
+    Draft,
+    Scheduled,
+    Publishing,
+    Published,
+    Failed,
+    Unconfirmed,
+}
+
+/// Posts, newest scheduled first, filtered by state, channel and time range (calendar and queue views).
+#[utoipa::path(get, path = "/api/v1/posts", operation_id = "posts_list", tag = "posts",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Posts with their targets (no history)", body = Vec<Post>),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid filter", body = crate::error::ErrorBody),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<axum::Json<Vec<Post>>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let instant = |v: &Option<String>, field: &str, errors: &mut FieldErrors| {
+        v.as_deref()
+            .and_then(|s| match DateTime::parse_from_rfc3339(s) {
+                Ok(t) => Some(t.timestamp_millis()),
+                Err(_) => {
+                    errors.add(field, "must be an RFC 3339 instant");
+                    None
+                }
+            })
+    };
+    let from = instant(&q.from, "from", &mut errors);
+    let to = instant(&q.to, "to", &mut errors);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        errors.add("limit", "must be between 1 and 1000");
+    }
+    errors.into_result()?;
+    let filter = TargetFilter {
+        state: q.state.map(|s| {
+            serde_json::to_value(s)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        }),
+        channel_id: q.channel_id,
+        from,
+        to,
+        limit: i64::from(limit),
+    };
+    let list = state.posts.list(&who.user.id, &filter).await?;
+    Ok(axum::Json(list.into_iter().map(post_view).collect()))
+}
+
+/// One post with each channel's state, error, links and full history.
+#[utoipa::path(get, path = "/api/v1/posts/{id}", operation_id = "posts_get", tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Post id")),
+    responses(
+        (status = 200, description = "The post", body = Post),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such post", body = crate::error::ErrorBody),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> Result<axum::Json<Post>, ApiError> {
+    Ok(axum::Json(post_view(
+        state.posts.get(&who.user.id, &id).await?,
+    )))
+}
+
+/// Edit text, variants and/or reschedule. Channels already published or publishing are left as they are.
+#[utoipa::path(patch, path = "/api/v1/posts/{id}", operation_id = "posts_update", tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Post id")),
+    request_body = UpdatePostRequest,
+    responses(
+        (status = 200, description = "The updated post", body = Post),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such post", body = crate::error::ErrorBody),
+        (status = 409, description = "Nothing editable is left, or a duplicate (`duplicate_post`)", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields", body = crate::error::ErrorBody),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<UpdatePostRequest>,
+) -> Result<axum::Json<Post>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let when = req
+        .schedule
+        .as_ref()
+        .and_then(|s| parse_when(s, &mut errors));
+    errors.into_result()?;
+    let when = match when {
+        Some(w) => Some(
+            with_user_zone(
+                &state,
+                &who.user.id,
+                w,
+                req.schedule.as_ref().is_some_and(|s| s.timezone.is_some()),
+            )
+            .await,
+        ),
+        None => None,
+    };
+    let d = state
+        .posts
+        .update(
+            &who.user.id,
+            &id,
+            req.content,
+            req.variants,
+            when,
+            req.allow_duplicate,
+        )
+        .await?;
+    Ok(axum::Json(post_view(d)))
+}
+
+/// Cancel: every scheduled (or failed) channel of the post goes back to draft.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/cancel", operation_id = "posts_cancel", tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Post id")),
+    responses(
+        (status = 200, description = "The post", body = Post),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such post", body = crate::error::ErrorBody),
+        (status = 409, description = "Nothing is scheduled", body = crate::error::ErrorBody),
+    ))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> Result<axum::Json<Post>, ApiError> {
+    Ok(axum::Json(post_view(
+        state.posts.cancel(&who.user.id, &id).await?,
+    )))
+}
+
+/// Publish now; also how a failed channel is retried (`target_ids`).
+#[utoipa::path(post, path = "/api/v1/posts/{id}/publish", operation_id = "posts_publish_now", tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Post id")),
+    request_body(content = PublishNowRequest, description = "Optional: which targets"),
+    responses(
+        (status = 200, description = "Queued for immediate publishing", body = Post),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such post", body = crate::error::ErrorBody),
+        (status = 409, description = "Nothing left to publish", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields", body = crate::error::ErrorBody),
+    ))]
+pub async fn publish_now(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<PublishNowRequest>,
+) -> Result<axum::Json<Post>, ApiError> {
+    Ok(axum::Json(post_view(
+        state
+            .posts
+            .publish_now(&who.user.id, &id, req.target_ids)
+            .await?,
+    )))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Validate and report only; import nothing.
+    pub dry_run: Option<bool>,
+    /// Import the valid rows even when some rows are bad (default: one bad row imports nothing).
+    pub skip_invalid: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportRow {
+    /// Spreadsheet row number (the header is row 1).
+    pub row: usize,
+    pub ok: bool,
+    /// `missing_field`, `invalid_time`, `unknown_timezone`, `invalid_url`, `invalid_thread`, `wrong_field_count`, `empty_text`, `unknown_channel`, `in_past`, `invalid_content`, `unknown_media`.
+    pub code: Option<String>,
+    /// The column at fault.
+    pub field: Option<String>,
+    pub message: Option<String>,
+    pub post_id: Option<String>,
+    /// How a local time was resolved across a DST change.
+    pub note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportResult {
+    /// True when posts were written (false on `dry_run` or when a bad row stopped the import).
+    pub committed: bool,
+    pub posts_created: usize,
+    pub rows_ok: usize,
+    pub rows_failed: usize,
+    pub rows: Vec<ImportRow>,
+}
+
+impl From<ImportReport> for ImportResult {
+    fn from(r: ImportReport) -> Self {
+        let ok = r.rows.iter().filter(|x| x.ok).count();
+        ImportResult {
+            committed: r.committed,
+            posts_created: r.posts_created,
+            rows_ok: ok,
+            rows_failed: r.rows.len() - ok,
+            rows: r
+                .rows
+                .into_iter()
+                .map(|x: RowReport| ImportRow {
+                    row: x.row,
+                    ok: x.ok,
+                    code: x.code,
+                    field: x.field,
+                    message: x.message,
+                    post_id: x.post_id,
+                    note: x.note,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Most bytes a CSV upload may have.
+const MAX_CSV_BYTES: usize = 8 * 1024 * 1024;
+
+/// Import posts from CSV (`channel,text,scheduled_at[,timezone,media_url,alt_text,thread_id,thread_order]`). Every row is validated before anything is written; the report names each bad row.
+#[utoipa::path(post, path = "/api/v1/posts/import", operation_id = "posts_import_csv", tag = "posts",
+    security(("bearer" = [])),
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file (UTF-8, header row first)"),
+    responses(
+        (status = 200, description = "Per-row report", body = ImportResult),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 413, description = "File too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not text/csv", body = crate::error::ErrorBody),
+        (status = 422, description = "The file itself is unusable (no header, unknown columns, too many rows, not UTF-8)", body = crate::error::ErrorBody),
+    ))]
+pub async fn import_csv(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    req: axum::extract::Request,
+) -> Result<axum::Json<ImportResult>, ApiError> {
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !["text/csv", "text/plain", "application/csv"].contains(&ct.as_str()) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "Send the file with `Content-Type: text/csv`.",
+        ));
+    }
+    let body = read_limited(req, MAX_CSV_BYTES).await?;
+    let report = state
+        .posts
+        .import_csv(
+            &who.user.id,
+            &body,
+            q.dry_run.unwrap_or(false),
+            q.skip_invalid.unwrap_or(false),
+        )
+        .await?;
+    Ok(axum::Json(report.into()))
+}
+
+/// The queue (every scheduled post) as CSV in the import format.
+#[utoipa::path(get, path = "/api/v1/posts/export", operation_id = "posts_export_csv", tag = "posts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+    ))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+) -> Result<axum::response::Response, ApiError> {
+    let csv = state.posts.export_csv(&who.user.id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"letsgrow-queue.csv\"",
+            ),
+        ],
+        // A byte-order mark so spreadsheet programs read UTF-8; the importer accepts it.
+        format!("\u{FEFF}{csv}"),
+    )
+        .into_response())
+}
+
+pub(crate) async fn read_limited(
+    req: axum::extract::Request,
+    limit: usize,
+) -> Result<bytes::Bytes, ApiError> {
+    axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("The upload is larger than the limit of {limit} bytes."),
+            )
+            .with_detail("limit_bytes", limit)
+        })
+}
+
+// ---------------------------------------------------------------------------
+// Slots
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl From<Weekday> for chrono::Weekday {
+    fn from(w: Weekday) -> Self {
+        match w {
+            Weekday::Mon => chrono::Weekday::Mon,
+            Weekday::Tue => chrono::Weekday::Tue,
+            Weekday::Wed => chrono::Weekday::Wed,
+            Weekday::Thu => chrono::Weekday::Thu,
+            Weekday::Fri => chrono::Weekday::Fri,
+            Weekday::Sat => chrono::Weekday::Sat,
+            Weekday::Sun => chrono::Weekday::Sun,
+        }
+    }
+}
+
+impl From<chrono::Weekday> for Weekday {
+    fn from(w: chrono::Weekday) -> Self {
+        match w {
+            chrono::Weekday::Mon => Weekday::Mon,
+            chrono::Weekday::Tue => Weekday::Tue,
+            chrono::Weekday::Wed => Weekday::Wed,
+            chrono::Weekday::Thu => Weekday::Thu,
+            chrono::Weekday::Fri => Weekday::Fri,
+            chrono::Weekday::Sat => Weekday::Sat,
+            chrono::Weekday::Sun => Weekday::Sun,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotTime {
+    pub weekday: Weekday,
+    /// `HH:MM`, wall-clock in your time zone.
+    #[schema(pattern = "^([01]\\d|2[0-3]):[0-5]\\d$", max_length = 5)]
+    pub time: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetSlotsRequest {
+    #[schema(max_items = 200)]
+    pub slots: Vec<SlotTime>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Slots {
+    pub channel_id: String,
+    /// Your account's zone; slots are wall-clock times in it (they follow DST).
+    pub timezone: String,
+    pub slots: Vec<SlotTime>,
+    /// The next free slot, when there is one within a year.
+    #[schema(format = "date-time")]
+    pub next_free: Option<String>,
+}
+
+async fn slots_view(state: &AppState, user_id: &str, channel_id: &str) -> Result<Slots, ApiError> {
+    use chrono::Timelike;
+    let (slots, tz, next) = state.posts.slots(user_id, channel_id).await?;
+    Ok(Slots {
+        channel_id: channel_id.to_owned(),
+        timezone: tz.name().to_owned(),
+        slots: slots
+            .into_iter()
+            .map(|s| SlotTime {
+                weekday: s.weekday.into(),
+                time: format!("{:02}:{:02}", s.time.hour(), s.time.minute()),
+            })
+            .collect(),
+        next_free: next.map(rfc3339),
+    })
+}
+
+/// A channel's weekly queue slots.
+#[utoipa::path(get, path = "/api/v1/channels/{id}/slots", operation_id = "slots_get", tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Channel id")),
+    responses(
+        (status = 200, description = "Slots", body = Slots),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such channel", body = crate::error::ErrorBody),
+    ))]
+pub async fn slots_get(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> Result<axum::Json<Slots>, ApiError> {
+    Ok(axum::Json(slots_view(&state, &who.user.id, &id).await?))
+}
+
+/// Replace a channel's weekly queue slots.
+#[utoipa::path(put, path = "/api/v1/channels/{id}/slots", operation_id = "slots_set", tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Channel id")),
+    request_body = SetSlotsRequest,
+    responses(
+        (status = 200, description = "Slots", body = Slots),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such channel", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid slots", body = crate::error::ErrorBody),
+    ))]
+pub async fn slots_set(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<SetSlotsRequest>,
+) -> Result<axum::Json<Slots>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let mut slots = Vec::new();
+    if req.slots.len() > 200 {
+        errors.add("slots", "at most 200 slots");
+    }
+    for (i, s) in req.slots.iter().enumerate() {
+        match chrono::NaiveTime::parse_from_str(&s.time, "%H:%M") {
+            Ok(t) if s.time.len() == 5 => slots.push(letsgrow_core::schedule::Slot {
+                weekday: s.weekday.into(),
+                time: t,
+            }),
+            _ => errors.add(
+                &format!("slots[{i}].time"),
+                "must be HH:MM (00:00 to 23:59)",
+            ),
+        }
+    }
+    errors.into_result()?;
+    state.posts.set_slots(&who.user.id, &id, &slots).await?;
+    Ok(axum::Json(slots_view(&state, &who.user.id, &id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ResolveQuery {
+    /// `YYYY-MM-DDTHH:MM`.
+    #[param(max_length = 32)]
+    pub local: String,
+    /// IANA zone; default your account's zone.
+    #[param(max_length = 64)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResolvedTime {
+    /// `exact`, `gap` (the time does not exist; moved later) or `overlap` (happens twice; the first is used).
+    pub kind: String,
+    #[schema(format = "date-time")]
+    pub utc: String,
+    /// Overlap: the second occurrence.
+    #[schema(format = "date-time")]
+    pub later: Option<String>,
+    pub shifted_by_minutes: Option<i64>,
+    pub timezone: String,
+    /// What will happen, in words (show it before saving).
+    pub message: String,
+}
+
+/// How a local wall time maps to an instant in a zone (DST gaps and overlaps), before saving.
+#[utoipa::path(get, path = "/api/v1/schedule/resolve", operation_id = "schedule_resolve", tag = "posts",
+    security(("bearer" = [])),
+    params(ResolveQuery),
+    responses(
+        (status = 200, description = "The resolution", body = ResolvedTime),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid time or zone", body = crate::error::ErrorBody),
+    ))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiQuery(q): ApiQuery<ResolveQuery>,
+) -> Result<axum::Json<ResolvedTime>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let local = parse_local(&q.local);
+    if local.is_none() {
+        errors.add("local", "must be a wall time YYYY-MM-DDTHH:MM");
+    }
+    let tz = match q.timezone.as_deref() {
+        Some(z) => z
+            .parse::<Tz>()
+            .map_err(|_| errors.add("timezone", "is not an IANA time zone"))
+            .ok(),
+        None => Some(
+            letsgrow_db::users::by_id(&state.db, &who.user.id)
+                .await?
+                .and_then(|u| u.timezone.parse().ok())
+                .unwrap_or(Tz::UTC),
+        ),
+    };
+    errors.into_result()?;
+    let (Some(local), Some(tz)) = (local, tz) else {
+        return Err(ApiError::field("local", "is invalid"));
+    };
+    let r = letsgrow_core::schedule::resolve_local(local, tz);
+    let (kind, later, shifted) = match r {
+        Resolution::Exact { .. } => ("exact", None, None),
+        Resolution::Gap {
+            shifted_by_minutes, ..
+        } => ("gap", None, Some(shifted_by_minutes)),
+        Resolution::Overlap { later, .. } => {
+            ("overlap", Some(rfc3339(later.timestamp_millis())), None)
+        }
+    };
+    Ok(axum::Json(ResolvedTime {
+        kind: kind.into(),
+        utc: rfc3339(r.utc().timestamp_millis()),
+        later,
+        shifted_by_minutes: shifted,
+        timezone: tz.name().into(),
+        message: describe(&r, tz),
+    }))
+}

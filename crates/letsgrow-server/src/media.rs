@@ -1,0 +1,271 @@
+//! The media library: uploaded images stored under `<data_dir>/media/<id>`,
+//! typed by their bytes (never by the client's word), with dimensions read
+//! from the file header. Platforms that fetch media by URL (Instagram,
+//! Threads, webhooks) get a signed, expiring public URL.
+
+use hmac::{Hmac, Mac};
+use letsgrow_db::Db;
+use letsgrow_db::media::{self as repo, MediaRow};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// Largest upload accepted (bytes). Per-platform limits are checked when a post uses it.
+pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("the file is empty")]
+    Empty,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+#[derive(Clone)]
+pub struct MediaLibrary {
+    db: Db,
+    dir: PathBuf,
+    /// Signs public URLs.
+    key: Vec<u8>,
+    public_url: Option<String>,
+}
+
+/// The image types LetsGrow recognises, from magic bytes.
+pub fn sniff(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if data.len() >= 12 && &data[0..4] == b"RIFF" && &data[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Width and height from the image header, where it is cheap to read.
+pub fn dimensions(mime: &str, d: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |i: usize| -> Option<u32> {
+        Some(u32::from(u16::from_be_bytes([*d.get(i)?, *d.get(i + 1)?])))
+    };
+    let be32 = |i: usize| -> Option<u32> {
+        Some(u32::from_be_bytes([
+            *d.get(i)?,
+            *d.get(i + 1)?,
+            *d.get(i + 2)?,
+            *d.get(i + 3)?,
+        ]))
+    };
+    let le16 = |i: usize| -> Option<u32> {
+        Some(u32::from(u16::from_le_bytes([*d.get(i)?, *d.get(i + 1)?])))
+    };
+    match mime {
+        "image/png" => Some((be32(16)?, be32(20)?)),
+        "image/gif" => Some((le16(6)?, le16(8)?)),
+        "image/jpeg" => {
+            let mut i = 2;
+            while i + 9 < d.len() {
+                if d[i] != 0xFF {
+                    return None;
+                }
+                let marker = d[i + 1];
+                let len = usize::try_from(be16(i + 2)?).ok()?;
+                // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC).
+                if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+                    return Some((be16(i + 7)?, be16(i + 5)?));
+                }
+                i += 2 + len;
+            }
+            None
+        }
+        "image/webp" => match d.get(12..16)? {
+            b"VP8X" => {
+                let w = 1
+                    + (u32::from(*d.get(24)?)
+                        | u32::from(*d.get(25)?) << 8
+                        | u32::from(*d.get(26)?) << 16);
+                let h = 1
+                    + (u32::from(*d.get(27)?)
+                        | u32::from(*d.get(28)?) << 8
+                        | u32::from(*d.get(29)?) << 16);
+                Some((w, h))
+            }
+            b"VP8 " => Some((le16(26)? & 0x3FFF, le16(28)? & 0x3FFF)),
+            b"VP8L" => {
+                let b = |i: usize| d.get(i).copied().map(u32::from);
+                let bits = b(21)? | b(22)? << 8 | b(23)? << 16 | b(24)? << 24;
+                Some(((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl MediaLibrary {
+    pub fn new(db: Db, data_dir: PathBuf, key: Vec<u8>, public_url: Option<String>) -> Self {
+        MediaLibrary {
+            db,
+            dir: data_dir.join("media"),
+            key,
+            public_url,
+        }
+    }
+
+    /// Stores an upload and its row. The file is written (and synced) before
+    /// the row, so a row never points at a missing file.
+    pub async fn upload(
+        &self,
+        user_id: &str,
+        filename: &str,
+        data: &[u8],
+    ) -> Result<MediaRow, MediaError> {
+        if data.is_empty() {
+            return Err(MediaError::Empty);
+        }
+        let mime = sniff(data).ok_or_else(|| {
+            MediaError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into())
+        })?;
+        let (width, height) = dimensions(mime, data).unzip();
+        let id = letsgrow_db::new_id();
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .map_err(|e| MediaError::Internal(format!("creating {}: {e}", self.dir.display())))?;
+        let path = self.dir.join(&id);
+        let tmp = self.dir.join(format!("{id}.part"));
+        {
+            use tokio::io::AsyncWriteExt;
+            let mut f = tokio::fs::File::create(&tmp)
+                .await
+                .map_err(|e| MediaError::Internal(e.to_string()))?;
+            f.write_all(data)
+                .await
+                .map_err(|e| MediaError::Internal(e.to_string()))?;
+            f.sync_all()
+                .await
+                .map_err(|e| MediaError::Internal(e.to_string()))?;
+        }
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(|e| MediaError::Internal(e.to_string()))?;
+        let clean: String = filename
+            .chars()
+            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+            .take(200)
+            .collect();
+        let row = MediaRow {
+            id,
+            user_id: user_id.to_owned(),
+            filename: if clean.trim().is_empty() {
+                "image".into()
+            } else {
+                clean
+            },
+            mime: mime.to_owned(),
+            bytes: i64::try_from(data.len()).unwrap_or(i64::MAX),
+            sha256: hex::encode(Sha256::digest(data)),
+            width: width.map(i64::from),
+            height: height.map(i64::from),
+            created_at: chrono::Utc::now().timestamp_millis(),
+        };
+        repo::insert(&self.db, &row)
+            .await
+            .map_err(|e| MediaError::Internal(e.to_string()))?;
+        Ok(row)
+    }
+
+    pub async fn get_for_user(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> Result<Option<MediaRow>, letsgrow_db::DbError> {
+        Ok(repo::get(&self.db, id)
+            .await?
+            .filter(|m| m.user_id == user_id))
+    }
+
+    pub async fn list(&self, user_id: &str) -> Result<Vec<MediaRow>, letsgrow_db::DbError> {
+        repo::list_for_user(&self.db, user_id, 200).await
+    }
+
+    pub async fn read(&self, id: &str) -> std::io::Result<Vec<u8>> {
+        // Ids are UUIDs we generated; refuse anything else before touching the disk.
+        if uuid::Uuid::parse_str(id).is_err() {
+            return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "bad id"));
+        }
+        tokio::fs::read(self.dir.join(id)).await
+    }
+
+    fn sign(&self, id: &str, expires: i64) -> String {
+        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&self.key) {
+            Ok(m) => m,
+            Err(_) => return String::new(),
+        };
+        mac.update(format!("media|{id}|{expires}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A signed, expiring path on this server (`/api/v1/media/<id>/public?…`).
+    pub fn signed_path(&self, id: &str, ttl_secs: i64) -> String {
+        let expires = chrono::Utc::now().timestamp() + ttl_secs;
+        format!(
+            "/api/v1/media/{id}/public?expires={expires}&sig={}",
+            self.sign(id, expires)
+        )
+    }
+
+    /// An expiring URL anyone can fetch (for platforms that pull media by URL).
+    /// `None` without `server.public_url`: the server cannot know its own address.
+    pub fn public_url(&self, id: &str, ttl_secs: i64) -> Option<String> {
+        let base = self.public_url.as_deref()?.trim_end_matches('/');
+        Some(format!("{base}{}", self.signed_path(id, ttl_secs)))
+    }
+
+    /// Checks a public URL's signature and expiry.
+    pub fn verify(&self, id: &str, expires: i64, sig: &str) -> bool {
+        if expires < chrono::Utc::now().timestamp() {
+            return false;
+        }
+        let expected = self.sign(id, expires);
+        !expected.is_empty()
+            && expected.len() == sig.len()
+            && expected
+                .bytes()
+                .zip(sig.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_types_and_reads_png_and_gif_dimensions() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&640u32.to_be_bytes());
+        png.extend_from_slice(&480u32.to_be_bytes());
+        assert_eq!(sniff(&png), Some("image/png"));
+        assert_eq!(dimensions("image/png", &png), Some((640, 480)));
+        let gif = b"GIF89a\x20\x03\x58\x02".to_vec();
+        assert_eq!(sniff(&gif), Some("image/gif"));
+        assert_eq!(dimensions("image/gif", &gif), Some((800, 600)));
+        assert_eq!(sniff(b"<svg>"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn reads_jpeg_dimensions_from_the_sof_segment() {
+        // SOI, APP0 (length 16), SOF0 with height 300, width 400.
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+        j.extend_from_slice(&[0u8; 14]);
+        j.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x2C, 0x01, 0x90, 0x03]);
+        j.extend_from_slice(&[0u8; 12]);
+        assert_eq!(sniff(&j), Some("image/jpeg"));
+        assert_eq!(dimensions("image/jpeg", &j), Some((400, 300)));
+    }
+}

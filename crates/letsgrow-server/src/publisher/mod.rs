@@ -1,0 +1,251 @@
+//! The scheduler and the publish workers.
+//!
+//! One loop per process ([`Publisher::run`]) keeps the upcoming due instants
+//! in memory (a sorted list refreshed from the database), sleeps until the
+//! earliest, and is woken early by [`Wake::poke`] (this process wrote
+//! something due), by PostgreSQL `NOTIFY letsgrow_due` (another process did),
+//! or by a short poll. When something is due it leases channels
+//! (`letsgrow_db::posts::claim_channels`) and runs one task per channel that
+//! publishes that channel's due targets one at a time.
+//!
+//! Invariants (see ARCHITECTURE.md):
+//! - No database transaction is open during a provider call: claim, call,
+//!   record are separate statements.
+//! - Each part's platform id is stored before the next part is sent, so a
+//!   crash mid-thread resumes after the last stored part.
+//! - An unknown outcome (timeout or dropped connection after sending, or a
+//!   worker that died holding the lease) never leads to a blind re-send: the
+//!   target becomes `unconfirmed` and the next attempt first asks the
+//!   provider's `lookup` (Bluesky: the deterministic record key) or re-sends
+//!   with the same idempotency key (webhooks: receivers dedupe on it).
+//! - Only errors that guarantee nothing was created are retried blindly,
+//!   with capped exponential backoff and jitter, honouring Retry-After.
+
+mod process;
+
+use crate::state::AppState;
+use letsgrow_db::posts as repo;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+
+/// Wakes this process's scheduler (something became due, or its time changed).
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn poke(&self) {
+        self.0.notify_one();
+    }
+    async fn wait(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// How many upcoming due instants are kept in memory.
+const HORIZON: i64 = 512;
+/// How often leases that expired in `publishing` are returned to reconciliation.
+const SWEEP_EVERY: Duration = Duration::from_secs(2);
+
+pub struct Publisher {
+    state: AppState,
+    worker_id: String,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Publisher {
+    pub fn new(state: AppState) -> Self {
+        let worker_id = format!(
+            "{}-{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        );
+        Publisher { state, worker_id }
+    }
+
+    fn lease_ms(&self) -> i64 {
+        let secs = self.state.config.worker.lease_secs;
+        i64::try_from(secs.saturating_mul(1000)).unwrap_or(90_000)
+    }
+
+    /// Runs until `shutdown` resolves; in-flight publishes finish first
+    /// (their channel tasks are awaited), nothing new is claimed.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) {
+        let this = Arc::new(self);
+        let db = this.state.db.clone();
+        tracing::info!(worker_id = %this.worker_id, backend = ?db.backend(), "scheduler and workers started");
+        if db.backend() == letsgrow_db::Backend::Sqlite {
+            // SQLite is the single-process embedded mode: anything left in
+            // `publishing` belongs to a process that is gone.
+            match repo::sweep_expired(&db, i64::MAX).await {
+                Ok(ids) if !ids.is_empty() => {
+                    tracing::warn!(
+                        count = ids.len(),
+                        "found posts that were publishing when the last process stopped; reconciling them"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "could not sweep stale leases"),
+            }
+        }
+        if let letsgrow_db::Db::Postgres(pool) = &db {
+            tokio::spawn(listen(pool.clone(), this.state.wake.clone()));
+        }
+        let concurrency = this.state.config.worker.concurrency;
+        let poll = Duration::from_millis(this.state.config.worker.poll_ms);
+        let mut tasks: JoinSet<()> = JoinSet::new();
+        let mut last_sweep = std::time::Instant::now() - SWEEP_EVERY;
+        tokio::pin!(shutdown);
+        loop {
+            if last_sweep.elapsed() >= SWEEP_EVERY {
+                last_sweep = std::time::Instant::now();
+                match repo::sweep_expired(&db, now_ms()).await {
+                    Ok(ids) if !ids.is_empty() => tracing::warn!(
+                        count = ids.len(),
+                        "leases expired while publishing; reconciling"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "sweep failed"),
+                }
+            }
+            // Lease as many due channels as there is room for.
+            let free = concurrency.saturating_sub(tasks.len());
+            if free > 0 {
+                let now = now_ms();
+                match repo::claim_channels(
+                    &db,
+                    &this.worker_id,
+                    now,
+                    now + this.lease_ms(),
+                    i64::try_from(free).unwrap_or(1),
+                )
+                .await
+                {
+                    Ok(channels) => {
+                        for channel_id in channels {
+                            let me = this.clone();
+                            tasks.spawn(async move { me.run_channel(channel_id).await });
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "could not claim due channels"),
+                }
+            }
+            // The earliest future due instant bounds the sleep.
+            let now = now_ms();
+            let upcoming = repo::next_due(&db, HORIZON).await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "could not read due times");
+                Vec::new()
+            });
+            let next_future = upcoming.iter().copied().find(|t| *t > now);
+            let mut sleep = poll;
+            if let Some(t) = next_future {
+                sleep = sleep.min(Duration::from_millis(u64::try_from(t - now).unwrap_or(0)));
+            }
+            let due_now = upcoming.first().is_some_and(|t| *t <= now);
+            if due_now && tasks.len() >= concurrency {
+                // Busy: go again as soon as a channel task frees a slot.
+                sleep = poll;
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = this.state.wake.wait() => {},
+                Some(res) = tasks.join_next(), if !tasks.is_empty() => {
+                    if let Err(e) = res {
+                        tracing::error!(error = %e, "a channel task panicked; its leases expire and are reconciled");
+                    }
+                },
+                () = tokio::time::sleep(sleep) => {},
+            }
+        }
+        tracing::info!(
+            in_flight = tasks.len(),
+            "stopping: finishing in-flight publishes"
+        );
+        while tasks.join_next().await.is_some() {}
+        tracing::info!("workers stopped");
+    }
+
+    /// Publishes a leased channel's due targets one at a time, then gives the lease back.
+    async fn run_channel(&self, channel_id: String) {
+        let db = &self.state.db;
+        loop {
+            let now = now_ms();
+            let claimed =
+                repo::claim_target(db, &channel_id, &self.worker_id, now, now + self.lease_ms())
+                    .await;
+            match claimed {
+                Ok(Some(target)) => self.process(target).await,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, %channel_id, "could not claim a post");
+                    break;
+                }
+            }
+        }
+        if let Err(e) = repo::release_channel(db, &channel_id, &self.worker_id).await {
+            tracing::warn!(error = %e, %channel_id, "could not release the channel lease; it expires on its own");
+        }
+    }
+}
+
+/// Wakes the scheduler on `NOTIFY letsgrow_due` from any process;
+/// reconnects with backoff (the poll covers the gap).
+async fn listen(pool: sqlx::PgPool, wake: Wake) {
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(mut listener) => {
+                if let Err(e) = listener.listen(repo::DUE_CHANNEL).await {
+                    tracing::warn!(error = %e, "LISTEN failed; relying on polling");
+                } else {
+                    backoff = Duration::from_millis(500);
+                    loop {
+                        match listener.recv().await {
+                            Ok(_) => wake.poke(),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "LISTEN connection lost; reconnecting");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not open a LISTEN connection; relying on polling")
+            }
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Exponential backoff from 2 s, capped at 15 min, with ±20 % jitter.
+pub fn backoff_ms(attempt: i64) -> i64 {
+    let exp = u32::try_from(attempt.clamp(1, 20) - 1).unwrap_or(0);
+    let base = 2_000i64
+        .saturating_mul(1i64 << exp.min(20))
+        .min(15 * 60 * 1000);
+    let jitter = (rand::random::<f64>() * 0.4 - 0.2) * base as f64;
+    base + jitter as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        for _ in 0..100 {
+            let b1 = backoff_ms(1);
+            assert!((1_600..=2_400).contains(&b1), "{b1}");
+            let b4 = backoff_ms(4);
+            assert!((12_800..=19_200).contains(&b4), "{b4}");
+            let b30 = backoff_ms(30);
+            assert!((720_000..=1_080_000).contains(&b30), "{b30}");
+        }
+    }
+}
