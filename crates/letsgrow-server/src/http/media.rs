@@ -71,6 +71,12 @@ pub async fn upload(
     req: axum::extract::Request,
 ) -> Result<(StatusCode, axum::Json<Media>), ApiError> {
     let body = crate::http::posts::read_limited(req, MAX_UPLOAD_BYTES).await?;
+    if q.filename.as_ref().is_some_and(|f| f.chars().count() > 255) {
+        return Err(ApiError::field(
+            "filename",
+            "must be at most 255 characters",
+        ));
+    }
     let name = q.filename.unwrap_or_else(|| "image".into());
     let row = state
         .media

@@ -442,6 +442,14 @@ pub async fn list(
                 }
             })
     };
+    if q.channel_id.as_ref().is_some_and(|c| c.len() > 64) {
+        errors.add("channel_id", "must be at most 64 characters");
+    }
+    for (v, field) in [(&q.from, "from"), (&q.to, "to")] {
+        if v.as_ref().is_some_and(|s| s.len() > 64) {
+            errors.add(field, "must be at most 64 characters");
+        }
+    }
     let from = instant(&q.from, "from", &mut errors);
     let to = instant(&q.to, "to", &mut errors);
     let limit = q.limit.unwrap_or(100);
@@ -885,7 +893,10 @@ pub async fn slots_set(
 #[into_params(parameter_in = Query)]
 pub struct ResolveQuery {
     /// `YYYY-MM-DDTHH:MM`.
-    #[param(max_length = 32)]
+    #[param(
+        max_length = 32,
+        pattern = "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2})?$"
+    )]
     pub local: String,
     /// IANA zone; default your account's zone.
     #[param(max_length = 64)]
@@ -922,6 +933,12 @@ pub async fn resolve(
     ApiQuery(q): ApiQuery<ResolveQuery>,
 ) -> Result<axum::Json<ResolvedTime>, ApiError> {
     let mut errors = FieldErrors::default();
+    if q.local.len() > 32 {
+        errors.add("local", "must be at most 32 characters");
+    }
+    if q.timezone.as_ref().is_some_and(|z| z.len() > 64) {
+        errors.add("timezone", "must be at most 64 characters");
+    }
     let local = parse_local(&q.local);
     if local.is_none() {
         errors.add("local", "must be a wall time YYYY-MM-DDTHH:MM");
