@@ -11,7 +11,8 @@
 //! Test controls: `li.fake.force_rate_limit(n, reset_secs)`,
 //! `li.fake.expire_access_tokens(user)`, `li.fake.revoke_user(user)`, or the
 //! same over HTTP under `/__control/` (see [`common::control_routes`]).
-//! The `letsgrow-fakes` binary serves all four on given ports.
+//! The `letsgrow-fakes` binary serves all four on given ports. [`pds`] starts the
+//! real Bluesky PDS peer as a child process.
 
 // Handlers return `Result<_, Response>` so a refusal is the platform's own response.
 #![allow(clippy::result_large_err)]
@@ -20,6 +21,7 @@ pub mod common;
 pub mod instagram;
 pub mod linkedin;
 mod meta;
+pub mod pds;
 pub mod reddit;
 pub mod threads;
 

@@ -14,8 +14,6 @@ use letsgrow_providers::{
     RemotePost, SecretString, registry,
 };
 use serde_json::{Value, json};
-use std::io::BufRead;
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -26,72 +24,11 @@ const PASSWORD: &str = "correct-horse-battery-staple";
 pub const RED_PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63382127070002b6010534a675aa0000000049454e44ae426082";
 pub const BLUE_PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c6390933b010001620105111ba3210000000049454e44ae426082";
 
-/// A running PDS; dropping it stops the peer.
-struct Pds {
-    child: Child,
-    _stdin: ChildStdin,
-    url: String,
-}
+type Pds = letsgrow_fakes::pds::Pds;
 
-impl Drop for Pds {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the peer; retries once when it exits early (a free-port race,
-/// see the peer's README), never when it is not installed (exit code 3).
 fn start_pds() -> Pds {
-    match try_start_pds() {
-        Ok(pds) => pds,
-        Err(Some(3)) | Err(None) => panic!(
-            "the Bluesky peer did not start: run peers/bluesky/install.sh (exit code 3 = not installed)"
-        ),
-        Err(Some(code)) => {
-            eprintln!("the Bluesky peer exited with {code} before it was ready; retrying once");
-            try_start_pds()
-                .unwrap_or_else(|c| panic!("the Bluesky peer did not start (exit {c:?})"))
-        }
-    }
-}
-
-/// The running peer, or its exit code (None: no ready line within 60 s).
-fn try_start_pds() -> Result<Pds, Option<i32>> {
-    let run = concat!(env!("CARGO_MANIFEST_DIR"), "/../../peers/bluesky/run.sh");
-    let mut child = Command::new(run)
-        .env("PDS_RATE_LIMITS", "1")
-        .env("PDS_JWT_SECRET", JWT_SECRET)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not start {run}: {e}"));
-    let stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(line) if !line.trim().is_empty() => {
-            let v: Value = serde_json::from_str(&line).expect("ready line is JSON");
-            let url = v["pds_url"].as_str().unwrap().to_owned();
-            Ok(Pds {
-                child,
-                _stdin: stdin,
-                url,
-            })
-        }
-        Ok(_) => Err(child.wait().ok().and_then(|s| s.code())),
-        Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            Err(None)
-        }
-    }
+    letsgrow_fakes::pds::start(&[("PDS_RATE_LIMITS", "1"), ("PDS_JWT_SECRET", JWT_SECRET)])
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub struct Account {

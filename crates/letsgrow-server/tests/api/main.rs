@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod bluesky;
 mod channels;
 mod oauth;
 mod ops;
