@@ -520,14 +520,17 @@ pub async fn finish(
     })
 }
 
-/// Returns targets whose `publishing` lease expired (their worker died or
-/// stalled) to reconciliation: `unconfirmed`, look up before re-sending.
-pub async fn sweep_expired(db: &Db, now_ms: i64) -> DbResult<Vec<String>> {
-    let sql = "UPDATE post_targets SET state = 'unconfirmed', needs_lookup = 1, next_attempt_at = $1, lease_owner = NULL, \
-               lease_until = NULL, updated_at = $1 WHERE state = 'publishing' AND lease_until < $1 RETURNING id";
+/// Returns targets whose `publishing` lease ends before `expired_before`
+/// (their worker died or stalled) to reconciliation: `unconfirmed`, due at
+/// `now_ms`, look up before re-sending. (`expired_before` is separate from
+/// `now_ms` so SQLite's start-up sweep can take every lease without making
+/// the targets due at the end of time.)
+pub async fn sweep_expired(db: &Db, expired_before: i64, now_ms: i64) -> DbResult<Vec<String>> {
+    let sql = "UPDATE post_targets SET state = 'unconfirmed', needs_lookup = 1, next_attempt_at = $2, lease_owner = NULL, \
+               lease_until = NULL, updated_at = $2 WHERE state = 'publishing' AND lease_until < $1 RETURNING id";
     on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
-        let ids: Vec<String> = sqlx::query_scalar(sql).bind(now_ms).fetch_all(&mut *tx).await?;
+        let ids: Vec<String> = sqlx::query_scalar(sql).bind(expired_before).bind(now_ms).fetch_all(&mut *tx).await?;
         for id in &ids {
             event!(tx, id, now_ms, Some(state::PUBLISHING), state::UNCONFIRMED,
                 "the worker publishing this stopped before recording the outcome; checking the platform before any re-send")?;
@@ -538,6 +541,12 @@ pub async fn sweep_expired(db: &Db, now_ms: i64) -> DbResult<Vec<String>> {
         tx.commit().await?;
         Ok(ids)
     })
+}
+
+/// How many of a channel's targets have not gone out yet (draft, scheduled, unconfirmed, publishing).
+pub async fn pending_on_channel(db: &Db, channel_id: &str) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM post_targets WHERE channel_id = $1 AND state IN ('draft', 'scheduled', 'unconfirmed', 'publishing')";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(channel_id).fetch_one(pool).await?))
 }
 
 // ---------------------------------------------------------------------------

@@ -226,8 +226,22 @@ impl ChannelService {
                 }
             }
         }
+        // Its unpublished posts go with it (ON DELETE CASCADE): say so, never silently.
+        let pending = letsgrow_db::posts::pending_on_channel(&self.db, id).await?;
         if repo::delete(&self.db, user_id, id).await? {
-            tracing::info!(channel_id = %id, "channel disconnected; its secrets were deleted");
+            tracing::info!(channel_id = %id, pending, "channel disconnected; its secrets were deleted");
+            if pending > 0 {
+                repo::notify(
+                    &self.db,
+                    user_id,
+                    "channel_disconnected",
+                    &format!("{} ({}) was disconnected", row.handle, row.platform),
+                    &format!("{pending} post(s) for it that had not been published were removed with it. Posts already published stay on the platform."),
+                    None,
+                    now_ms(),
+                )
+                .await?;
+            }
             Ok(())
         } else {
             Err(ChannelError::NotFound)

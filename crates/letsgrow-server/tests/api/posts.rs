@@ -182,7 +182,54 @@ both!(
     csv_import_reports_every_bad_row_and_imports_nothing,
     paused_channels_hold_posts_until_resumed,
     media_library_types_by_bytes_and_signs_links,
+    disconnecting_a_channel_says_which_posts_went_with_it,
 );
+
+async fn disconnecting_a_channel_says_which_posts_went_with_it(app: TestApp) {
+    let rx = Receiver::start(0).await;
+    let token = user(&app, "gone@example.com").await;
+    let a = webhook(&app, &token, &rx, "a").await;
+    let b = webhook(&app, &token, &rx, "b").await;
+    let post = create(&app, &token, json!({"channel_ids": [a, b], "content": {"parts": [{"text": "two channels"}]}, "schedule": {"mode": "at", "at": in_ms(3_600_000)}})).await;
+    let r = app
+        .client
+        .delete(app.url(&format!("/api/v1/channels/{a}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let notes: Value = app
+        .get_auth("/api/v1/notifications", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let note = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "channel_disconnected")
+        .unwrap_or_else(|| panic!("{notes}"));
+    assert!(
+        note["body"].as_str().unwrap().starts_with("1 post(s)"),
+        "{note}"
+    );
+    // The other channel's target is untouched.
+    let v: Value = app
+        .get_auth(
+            &format!("/api/v1/posts/{}", post["id"].as_str().unwrap()),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let targets = v["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0]["channel_id"], b.as_str());
+    assert_eq!(targets[0]["state"], "scheduled");
+}
 
 async fn scheduled_post_publishes_once_on_time(app: TestApp) {
     let rx = Receiver::start(0).await;
