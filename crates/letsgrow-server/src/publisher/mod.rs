@@ -81,7 +81,7 @@ impl Publisher {
         if db.backend() == letsgrow_db::Backend::Sqlite {
             // SQLite is the single-process embedded mode: anything left in
             // `publishing` belongs to a process that is gone.
-            match repo::sweep_expired(&db, i64::MAX).await {
+            match repo::sweep_expired(&db, i64::MAX, now_ms()).await {
                 Ok(ids) if !ids.is_empty() => {
                     tracing::warn!(
                         count = ids.len(),
@@ -103,7 +103,7 @@ impl Publisher {
         loop {
             if last_sweep.elapsed() >= SWEEP_EVERY {
                 last_sweep = std::time::Instant::now();
-                match repo::sweep_expired(&db, now_ms()).await {
+                match repo::sweep_expired(&db, now_ms(), now_ms()).await {
                     Ok(ids) if !ids.is_empty() => tracing::warn!(
                         count = ids.len(),
                         "leases expired while publishing; reconciling"
