@@ -315,6 +315,11 @@ impl Publisher {
                 Err(e) => return Err(self.classify(t, &channel, e, i, total, false).await),
             }
         }
+        if channel.status == "rate_limited" || channel.status == "error" {
+            // The platform accepted a post: the channel is healthy again.
+            let _ = letsgrow_db::channels::set_health(db, &channel.id, "ok", None, None, now_ms())
+                .await;
+        }
         Ok(Some((remote.first().and_then(|r| r.url.clone()), total)))
     }
 

@@ -55,7 +55,7 @@ impl Receiver {
                         *s.in_flight.entry(hook.clone()).or_default() -= 1;
                         let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                         if body["event"] == "ping" {
-                            return (StatusCode::OK, "{}".to_owned());
+                            return (StatusCode::OK, HeaderMap::new(), "{}".to_owned());
                         }
                         let status = s.script.pop_front().unwrap_or(200);
                         s.requests.push((
@@ -64,11 +64,16 @@ impl Receiver {
                             chrono::Utc::now().timestamp_millis(),
                             body,
                         ));
+                        let mut headers = HeaderMap::new();
+                        if status == 429 {
+                            headers.insert("retry-after", "2".parse().unwrap());
+                        }
                         if status == 200 {
-                            (StatusCode::OK, json!({ "id": key }).to_string())
+                            (StatusCode::OK, headers, json!({ "id": key }).to_string())
                         } else {
                             (
                                 StatusCode::from_u16(status).unwrap(),
+                                headers,
                                 json!({"message": format!("receiver says {status}")}).to_string(),
                             )
                         }
@@ -183,7 +188,50 @@ both!(
     paused_channels_hold_posts_until_resumed,
     media_library_types_by_bytes_and_signs_links,
     disconnecting_a_channel_says_which_posts_went_with_it,
+    rate_limits_are_honoured_and_the_channel_recovers,
 );
+
+async fn rate_limits_are_honoured_and_the_channel_recovers(app: TestApp) {
+    let rx = Receiver::start(0).await;
+    let token = user(&app, "ratelimit@example.com").await;
+    let a = webhook(&app, &token, &rx, "a").await;
+    rx.script(&[429]);
+    let post = create(&app, &token, json!({"channel_ids": [a], "content": {"parts": [{"text": "slow down"}]}, "schedule": {"mode": "now"}})).await;
+    let id = post["id"].as_str().unwrap();
+    // While waiting, the channel shows why.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let chans: Value = app
+            .get_auth("/api/v1/channels", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        if chans[0]["status"] == "rate_limited" {
+            assert!(chans[0]["rate_limited_until"].is_string());
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{chans}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let done = wait_states(&app, &token, id, &["published", "failed"]).await;
+    let t = &done["targets"][0];
+    assert_eq!(t["state"], "published", "{t}");
+    let reqs = rx.requests();
+    assert_eq!(reqs.len(), 2);
+    assert!(
+        reqs[1].2 - reqs[0].2 >= 1_900,
+        "Retry-After: 2 was honoured ({} ms)",
+        reqs[1].2 - reqs[0].2
+    );
+    let chans: Value = app
+        .get_auth("/api/v1/channels", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(chans[0]["status"], "ok", "{chans}");
+}
 
 async fn disconnecting_a_channel_says_which_posts_went_with_it(app: TestApp) {
     let rx = Receiver::start(0).await;
