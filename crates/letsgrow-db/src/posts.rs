@@ -483,6 +483,8 @@ pub struct Finish<'a> {
     pub to: &'a str,
     pub next_attempt_at: Option<i64>,
     pub needs_lookup: bool,
+    /// Every part's platform post (JSON array), when this call knows them all.
+    pub remote: Option<&'a str>,
     pub url: Option<&'a str>,
     pub error_code: Option<&'a str>,
     pub error_message: Option<&'a str>,
@@ -501,13 +503,13 @@ pub async fn finish(
     let published_at = (f.to == state::PUBLISHED).then_some(now_ms);
     let sql = "UPDATE post_targets SET state = $1, next_attempt_at = $2, needs_lookup = $3, lease_owner = NULL, lease_until = NULL, \
                url = COALESCE($4, url), error_code = $5, error_message = $6, error_part = $7, published_at = COALESCE($8, published_at), \
-               updated_at = $9 WHERE id = $10 AND lease_owner = $11 AND state = 'publishing'";
+               updated_at = $9, remote = COALESCE($12, remote) WHERE id = $10 AND lease_owner = $11 AND state = 'publishing'";
     on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         let n = sqlx::query(sql)
             .bind(f.to).bind(f.next_attempt_at).bind(i64::from(f.needs_lookup)).bind(f.url)
             .bind(f.error_code).bind(f.error_message).bind(f.error_part).bind(published_at)
-            .bind(now_ms).bind(target_id).bind(owner)
+            .bind(now_ms).bind(target_id).bind(owner).bind(f.remote)
             .execute(&mut *tx).await?.rows_affected();
         if n == 1 {
             event!(tx, target_id, now_ms, Some(state::PUBLISHING), f.to, f.message)?;

@@ -172,13 +172,14 @@ impl Publisher {
     /// Publishes a leased channel's due targets one at a time, then gives the lease back.
     async fn run_channel(&self, channel_id: String) {
         let db = &self.state.db;
+        let mut cache = None;
         loop {
             let now = now_ms();
             let claimed =
                 repo::claim_target(db, &channel_id, &self.worker_id, now, now + self.lease_ms())
                     .await;
             match claimed {
-                Ok(Some(target)) => self.process(target).await,
+                Ok(Some(target)) => self.process(target, &mut cache).await,
                 Ok(None) => break,
                 Err(e) => {
                     tracing::error!(error = %e, %channel_id, "could not claim a post");

@@ -13,6 +13,23 @@ use letsgrow_providers::{MediaItem, ProviderError, PublishPart, RemotePost, Repl
 /// Public media URLs handed to platforms stay valid this long.
 const MEDIA_URL_TTL_SECS: i64 = 24 * 3600;
 
+/// A channel's row and decrypted credentials, reused across one channel run.
+pub(super) struct ChannelCache {
+    channel: ChannelRow,
+    ctx: letsgrow_providers::ChannelCtx,
+    loaded_at: std::time::Instant,
+}
+
+/// How long a cached channel is trusted before its state is read again.
+const CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A target that went out: the first part's link, the part count, every part's platform post (JSON).
+struct Published {
+    url: Option<String>,
+    parts: usize,
+    remote: String,
+}
+
 /// Why a target stops here, before it is written down.
 struct Outcome {
     finish_to: &'static str,
@@ -39,10 +56,10 @@ impl Outcome {
 }
 
 impl Publisher {
-    pub(super) async fn process(&self, t: TargetRow) {
-        let outcome = match self.attempt(&t).await {
-            Ok(Some(url_and_parts)) => {
-                let (url, parts) = url_and_parts;
+    pub(super) async fn process(&self, t: TargetRow, cache: &mut Option<ChannelCache>) {
+        let outcome = match self.attempt(&t, cache).await {
+            Ok(Some(done)) => {
+                let Published { url, parts, remote } = done;
                 let message = if parts > 1 {
                     format!("published ({parts} parts)")
                 } else {
@@ -52,6 +69,7 @@ impl Publisher {
                     to: state::PUBLISHED,
                     next_attempt_at: None,
                     needs_lookup: false,
+                    remote: Some(&remote),
                     url: url.as_deref(),
                     error_code: None,
                     error_message: None,
@@ -69,6 +87,7 @@ impl Publisher {
             to: outcome.finish_to,
             next_attempt_at: outcome.next_attempt_at,
             needs_lookup: outcome.needs_lookup,
+            remote: None,
             url: None,
             error_code: outcome.code,
             error_message: Some(&outcome.message),
@@ -122,8 +141,15 @@ impl Publisher {
         }
     }
 
-    /// `Ok(Some((url, parts)))` published; `Ok(None)` lease lost; `Err` how it stopped.
-    async fn attempt(&self, t: &TargetRow) -> Result<Option<(Option<String>, usize)>, Outcome> {
+    /// `Ok(Some(_))` published; `Ok(None)` lease lost; `Err` how it stopped.
+    /// `cache` holds the channel row and decrypted credentials between the
+    /// targets of one channel run; it is emptied on any failure so the next
+    /// target re-reads the channel's state.
+    async fn attempt(
+        &self,
+        t: &TargetRow,
+        cache: &mut Option<ChannelCache>,
+    ) -> Result<Option<Published>, Outcome> {
         let db = &self.state.db;
         let internal = |m: String| Outcome {
             finish_to: state::SCHEDULED,
@@ -134,16 +160,29 @@ impl Publisher {
             part: None,
             notify: false,
         };
-        let channel = match letsgrow_db::channels::get(db, &t.channel_id).await {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                return Err(Outcome::failed(
-                    "channel_gone",
-                    "The channel was disconnected.".into(),
-                    None,
-                ));
+        let cached = cache
+            .take()
+            .filter(|c| c.channel.id == t.channel_id && c.loaded_at.elapsed() < CACHE_FOR);
+        let (channel, ctx, loaded_at) = match cached {
+            Some(c) => (c.channel, c.ctx, c.loaded_at),
+            None => {
+                let channel = match letsgrow_db::channels::get(db, &t.channel_id).await {
+                    Ok(Some(c)) => c,
+                    Ok(None) => {
+                        return Err(Outcome::failed(
+                            "channel_gone",
+                            "The channel was disconnected.".into(),
+                            None,
+                        ));
+                    }
+                    Err(e) => return Err(internal(e.to_string())),
+                };
+                let ctx = match self.state.channels.context(&channel).await {
+                    Ok(c) => c,
+                    Err(e) => return Err(internal(e.to_string())),
+                };
+                (channel, ctx, std::time::Instant::now())
             }
-            Err(e) => return Err(internal(e.to_string())),
         };
         let post = match repo::posts_by_ids(db, std::slice::from_ref(&t.post_id)).await {
             Ok(mut v) if !v.is_empty() => v.remove(0),
@@ -255,10 +294,7 @@ impl Publisher {
                 ));
             }
         }
-        let mut ctx = match self.state.channels.context(&channel).await {
-            Ok(c) => c,
-            Err(e) => return Err(internal(e.to_string())),
-        };
+        let mut ctx = ctx;
         let total = content.parts.len();
         let mut refreshed_once = false;
         let mut i = remote.len();
@@ -297,7 +333,8 @@ impl Publisher {
                         ctx.credentials = c;
                     }
                     remote.push(done.value);
-                    if !self.record(t, &remote).await {
+                    // The last part's id is stored by `finish` with the outcome.
+                    if i + 1 < total && !self.record(t, &remote).await {
                         return Ok(None);
                     }
                     i += 1;
@@ -315,12 +352,25 @@ impl Publisher {
                 Err(e) => return Err(self.classify(t, &channel, e, i, total, false).await),
             }
         }
+        let mut channel = channel;
         if channel.status == "rate_limited" || channel.status == "error" {
             // The platform accepted a post: the channel is healthy again.
             let _ = letsgrow_db::channels::set_health(db, &channel.id, "ok", None, None, now_ms())
                 .await;
+            channel.status = "ok".into();
+            channel.rate_limited_until = None;
         }
-        Ok(Some((remote.first().and_then(|r| r.url.clone()), total)))
+        let published = Published {
+            url: remote.first().and_then(|r| r.url.clone()),
+            parts: total,
+            remote: serde_json::to_string(&remote).unwrap_or_else(|_| "[]".into()),
+        };
+        *cache = Some(ChannelCache {
+            channel,
+            ctx,
+            loaded_at,
+        });
+        Ok(Some(published))
     }
 
     async fn record(&self, t: &TargetRow, remote: &[RemotePost]) -> bool {
