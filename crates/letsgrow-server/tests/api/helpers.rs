@@ -96,6 +96,13 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         pg = Some(PgGuard { name });
     }
     tweak(&mut config);
+    // Bind first (the server accepts as soon as this returns), so a test can
+    // ask for the server's own address as its public URL with `public_url = "auto"`.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    if config.server.public_url.as_deref() == Some("auto") {
+        config.server.public_url = Some(format!("http://{addr}"));
+    }
     let secrets = letsgrow_config::load_or_create_secrets(&config).unwrap();
     let db = Db::connect(
         config.database.url.as_ref().map(|u| u.expose()),
@@ -108,9 +115,6 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let state = letsgrow_server::build_state(config, &secrets, db.clone())
         .await
         .unwrap();
-    // Bind first, then spawn: the server accepts as soon as this returns.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|v| *v).await;

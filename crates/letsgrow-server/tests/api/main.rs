@@ -10,6 +10,7 @@ mod bluesky;
 mod channels;
 mod oauth;
 mod ops;
+mod platforms;
 mod posts;
 mod ratelimit;
 mod text;

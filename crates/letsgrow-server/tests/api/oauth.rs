@@ -31,7 +31,7 @@ async fn app_with_linkedin(
 
 /// What a browser does on the consent page: submit "allow" (or "deny") and follow
 /// the redirect back to LetsGrow's callback. Returns the callback's Location.
-async fn consent(app: &TestApp, authorize_url: &str, decision: &str) -> String {
+pub(crate) async fn consent(app: &TestApp, authorize_url: &str, decision: &str) -> String {
     let page = app.client.get(authorize_url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Authorize LetsGrow"));
