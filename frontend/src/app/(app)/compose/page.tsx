@@ -1,26 +1,33 @@
-import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+"use client";
 
-export const metadata: Metadata = { title: "Compose" };
+import { Suspense } from "react";
+import { errorMessage } from "@/api/errors";
+import { Notice } from "@/components/ui/notice";
+import { PageLoader } from "@/components/ui/spinner";
+import { useMe } from "@/features/auth/api/me";
+import { useChannels } from "@/features/channels/api/list-channels";
+import { Composer } from "@/features/posts/components/composer/composer";
 
+// The route composes the features: the user's zone (auth) and channels (channels) go
+// into the composer (posts).
 export default function ComposePage() {
+  const me = useMe();
+  const channels = useChannels();
   return (
     <>
-      <PageHeader title="Compose" description="Write a post once and send it to the channels you choose." />
-      <EmptyState
-        icon="compose"
-        title="The composer will live here"
-        points={[
-          "Per-platform length and link rules, checked as you type",
-          "Publish now, schedule, or keep as a draft",
-          "A version of the post tailored to each channel",
-          "Images and links with a preview",
-        ]}
-      >
-        Writing and scheduling posts isn&apos;t part of this build yet. Once it is, you&apos;ll draft here and
-        pick the channels and the time to publish, in your own time zone.
-      </EmptyState>
+      <title>Compose · LetsGrow</title>
+      {channels.isError && (
+        <Notice tone="error" className="mb-4">
+          <p>Couldn&apos;t load your channels: {errorMessage(channels.error)}</p>
+        </Notice>
+      )}
+      {!me.data || channels.isPending ? (
+        <PageLoader label="Loading the composer…" />
+      ) : (
+        <Suspense fallback={<PageLoader label="Loading the composer…" />}>
+          <Composer channels={channels.data ?? []} timezone={me.data.timezone} />
+        </Suspense>
+      )}
     </>
   );
 }

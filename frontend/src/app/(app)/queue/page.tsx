@@ -1,21 +1,24 @@
-import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+"use client";
 
-export const metadata: Metadata = { title: "Queue" };
+import { Suspense } from "react";
+import { PageLoader } from "@/components/ui/spinner";
+import { useMe } from "@/features/auth/api/me";
+import { useChannels } from "@/features/channels/api/list-channels";
+import { QueueView } from "@/features/posts/components/queue-view";
 
 export default function QueuePage() {
+  const me = useMe();
+  const channels = useChannels();
   return (
     <>
-      <PageHeader title="Queue" description="Posts waiting to go out, in the order they will be published." />
-      <EmptyState
-        icon="queue"
-        title="Upcoming posts will line up here"
-        points={["What publishes next, per channel", "Status of each post: scheduled, publishing, published, failed", "The reason a post failed, in plain words", "Reorder or reschedule before it goes out"]}
-      >
-        Scheduling isn&apos;t part of this build yet, so nothing is waiting to be published. Once it is, every
-        scheduled post appears here until it has been published.
-      </EmptyState>
+      <title>Queue · LetsGrow</title>
+      {me.data ? (
+        <Suspense fallback={<PageLoader label="Loading the queue…" />}>
+          <QueueView channels={channels.data ?? []} timezone={me.data.timezone} />
+        </Suspense>
+      ) : (
+        <PageLoader label="Loading the queue…" />
+      )}
     </>
   );
 }

@@ -5,18 +5,24 @@ import toast from "react-hot-toast";
 import { errorMessage } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Icon } from "@/components/ui/icons";
+import { Badge } from "@/components/ui/badge";
 import { useDisconnectChannel } from "../api/disconnect-channel";
 import { useTestChannel } from "../api/test-channel";
+import { useSetChannelPaused } from "../api/update-channel";
 import type { Channel } from "../api/types";
 import { channelHealth, formatLocalTime } from "../lib/health";
 import { channelKind } from "../lib/platforms";
 import { HealthBadge } from "./health-badge";
-import { PlatformIcon } from "./platform-icon";
+import { QueueSlotsEditor } from "./queue-slots-editor";
+import { PlatformIcon } from "@/components/ui/platform-icon";
 
 /** One connected channel: what it is, its health, Test and Disconnect (confirmed first). */
 export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onDisconnected?: () => void }) {
   const [confirming, setConfirming] = useState(false);
+  const [slotsOpen, setSlotsOpen] = useState(false);
   const test = useTestChannel();
+  const pause = useSetChannelPaused();
+  const paused = Boolean(channel.paused_at);
   const disconnect = useDisconnectChannel();
   const trigger = useRef<HTMLButtonElement>(null);
   const kind = channelKind(channel.platform, channel.settings);
@@ -28,6 +34,15 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
       const health = channelHealth(checked);
       if (checked.status === "ok") toast.success(`${checked.handle} works.`);
       else toast.error(`${checked.handle}: ${health.label}.${health.detail ? ` ${health.detail}` : ""}`);
+    } catch (error) {
+      toast.error(errorMessage(error));
+    }
+  };
+
+  const togglePaused = async () => {
+    try {
+      await pause.mutateAsync({ id: channel.id, paused: !paused });
+      toast.success(paused ? `Resumed ${channel.handle}: waiting posts go out now.` : `Paused ${channel.handle}: its posts wait until you resume.`);
     } catch (error) {
       toast.error(errorMessage(error));
     }
@@ -73,10 +88,23 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
             </p>
           </div>
         </div>
-        <div className="sm:max-w-72 sm:text-right">
+        <div className="space-y-1 sm:max-w-72 sm:text-right">
           <HealthBadge channel={channel} />
+          {paused && (
+            <div data-testid="channel-paused">
+              <Badge tone="warn">
+                <Icon name="pause" className="size-3" />
+                Paused
+              </Badge>
+            </div>
+          )}
         </div>
       </div>
+      {slotsOpen && (
+        <section id={`${headingId}-slots`} aria-label={`Queue slots for ${channel.handle}`} className="border-t border-line">
+          <QueueSlotsEditor channelId={channel.id} handle={channel.handle} />
+        </section>
+      )}
       <div className="flex flex-wrap items-center justify-end gap-2 rounded-b-xl border-t border-line bg-subtle/60 px-4 py-3 sm:px-5">
         {confirming ? (
           <div className="flex w-full flex-wrap items-center justify-end gap-2" role="group" aria-label={`Confirm disconnecting ${channel.handle}`}>
@@ -99,6 +127,27 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
           </div>
         ) : (
           <>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => setSlotsOpen((o) => !o)}
+              aria-expanded={slotsOpen}
+              aria-controls={slotsOpen ? `${headingId}-slots` : undefined}
+              aria-label={`Queue slots for ${channel.handle}`}
+            >
+              <Icon name="clock" className="size-4" />
+              Queue slots
+            </Button>
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={togglePaused}
+              loading={pause.isPending}
+              aria-label={`${paused ? "Resume" : "Pause"} ${channel.handle}`}
+            >
+              {!pause.isPending && <Icon name={paused ? "play" : "pause"} className="size-4" />}
+              {paused ? "Resume" : "Pause"}
+            </Button>
             <Button variant="secondary" size="sm" onClick={runTest} loading={test.isPending} aria-label={`Test ${channel.handle}`}>
               {!test.isPending && <Icon name="activity" className="size-4" />}
               Test

@@ -15,7 +15,7 @@ import { connectOptions, type ConnectOption } from "../lib/platforms";
 import { BlueskyForm } from "./bluesky-form";
 import { MastodonForm } from "./mastodon-form";
 import { OAuthConnect } from "./oauth-connect";
-import { PlatformIcon } from "./platform-icon";
+import { PlatformIcon } from "@/components/ui/platform-icon";
 import { UnavailableReason } from "./unavailable-reason";
 import { WebhookForm } from "./webhook-form";
 

@@ -1,0 +1,106 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import toast from "react-hot-toast";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { Icon } from "@/components/ui/icons";
+import { useCancelPost } from "../api/cancel-post";
+import { usePublishPost } from "../api/publish-post";
+import type { Post } from "../api/types";
+import { editHref } from "../lib/content";
+import { apiErrorSentences } from "../lib/errors";
+import { postActions } from "../lib/states";
+import { RescheduleDialog } from "./reschedule-dialog";
+
+/** Edit, Reschedule…, Publish now, Retry (failed channels) and Cancel for one post, as its states allow. */
+export function PostActions({ post, timezone, size = "sm", label }: {
+  post: Post;
+  timezone: string;
+  size?: "sm" | "md";
+  /** Names the post in the buttons' accessible names (lists have many). */
+  label?: string;
+}) {
+  const actions = postActions(post);
+  const publish = usePublishPost();
+  const cancel = useCancelPost();
+  const [rescheduling, setRescheduling] = useState(false);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const of = label ? ` ${label}` : "";
+
+  const publishNow = async (targetIds?: string[]) => {
+    try {
+      await publish.mutateAsync({ id: post.id, targetIds });
+      toast.success(targetIds ? "Retrying now." : "Publishing now.");
+    } catch (e) {
+      toast.error(apiErrorSentences(e));
+    }
+  };
+
+  const cancelPost = async () => {
+    try {
+      await cancel.mutateAsync(post.id);
+      toast.success("Cancelled: the post is a draft again.");
+    } catch (e) {
+      toast.error(apiErrorSentences(e));
+    } finally {
+      setConfirmCancel(false);
+    }
+  };
+
+  if (confirmCancel) {
+    return (
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Confirm cancelling${of || " this post"}`}>
+        <span className="text-sm text-fg">Unschedule it and keep it as a draft?</span>
+        <Button variant="ghost" size={size} onClick={() => setConfirmCancel(false)}>
+          Keep it
+        </Button>
+        <Button variant="danger" size={size} onClick={cancelPost} loading={cancel.isPending} autoFocus>
+          Yes, cancel
+        </Button>
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      {actions.edit && (
+        <Link href={editHref(post.id)} className={buttonClasses("secondary", size)} aria-label={`Edit${of}`}>
+          <Icon name="edit" className="size-4" />
+          Edit
+        </Link>
+      )}
+      {actions.reschedule && (
+        <Button variant="secondary" size={size} onClick={() => setRescheduling(true)} aria-label={`Reschedule${of}`}>
+          <Icon name="clock" className="size-4" />
+          Reschedule…
+        </Button>
+      )}
+      {actions.failed.length > 0 && (
+        <Button
+          variant="secondary"
+          size={size}
+          onClick={() => publishNow(actions.failed.map((t) => t.id))}
+          loading={publish.isPending}
+          aria-label={`Retry the failed channel${actions.failed.length === 1 ? "" : "s"}${of}`}
+        >
+          <Icon name="retry" className="size-4" />
+          Retry
+        </Button>
+      )}
+      {actions.publishNow && (
+        <Button variant="secondary" size={size} onClick={() => publishNow()} loading={publish.isPending} aria-label={`Publish now${of}`}>
+          <Icon name="send" className="size-4" />
+          Publish now
+        </Button>
+      )}
+      {actions.cancel && (
+        <Button variant="danger" size={size} onClick={() => setConfirmCancel(true)} aria-label={`Cancel${of}`}>
+          <Icon name="ban" className="size-4" />
+          Cancel
+        </Button>
+      )}
+      <RescheduleDialog post={post} open={rescheduling} timezone={timezone} onClose={() => setRescheduling(false)} />
+    </div>
+  );
+}
