@@ -4,6 +4,8 @@
 //! `worker` runs only the scheduler and workers; `migrate` applies database migrations;
 //! `openapi` prints the API document the web client is generated from.
 
+mod bench;
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use letsgrow_config::Config;
@@ -40,6 +42,9 @@ enum Command {
     /// Data-encryption keys for stored platform credentials.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Load tests that run against a throwaway database and an in-process webhook receiver.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -149,6 +154,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (_, db) = open_db(cli.config.as_deref(), args).await?;
             print_key_counts(&db).await
         }
+        Command::Bench(cmd) => bench::run(cli.config.as_deref(), cmd).await,
         Command::Openapi => {
             let doc = letsgrow_server::openapi_document();
             println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -316,7 +322,9 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     let db = connect(&config).await?;
     db.migrate().await.context("applying migrations")?;
     if db.backend() == letsgrow_db::Backend::Sqlite {
-        tracing::warn!("`letsgrow worker` on SQLite: run it instead of the workers in `serve` (worker.enabled = false there), never next to them");
+        tracing::warn!(
+            "`letsgrow worker` on SQLite: run it instead of the workers in `serve` (worker.enabled = false there), never next to them"
+        );
     }
     let state = letsgrow_server::build_state(config, &secrets, db.clone()).await?;
     println!("LetsGrow worker started");

@@ -1,9 +1,12 @@
 //! The `letsgrow` binary as an operator uses it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bench;
+mod crash;
+
 use std::process::{Command, Stdio};
 
-fn letsgrow() -> Command {
+pub fn letsgrow() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_letsgrow"));
     // Tests must not pick up a developer's LETSGROW__* settings.
     for (k, _) in std::env::vars() {
@@ -22,6 +25,7 @@ fn every_subcommand_has_help() {
         vec!["serve", "--help"],
         vec!["migrate", "--help"],
         vec!["openapi", "--help"],
+        vec!["bench", "publish", "--help"],
     ] {
         let out = letsgrow().args(&sub).output().unwrap();
         assert!(out.status.success(), "{sub:?}");
