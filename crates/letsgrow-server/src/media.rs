@@ -199,13 +199,16 @@ impl MediaLibrary {
         tokio::fs::read(self.dir.join(id)).await
     }
 
-    fn sign(&self, id: &str, expires: i64) -> String {
-        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&self.key) {
-            Ok(m) => m,
-            Err(_) => return String::new(),
-        };
+    fn mac(&self, id: &str, expires: i64) -> Option<Hmac<Sha256>> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).ok()?;
         mac.update(format!("media|{id}|{expires}").as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        Some(mac)
+    }
+
+    fn sign(&self, id: &str, expires: i64) -> String {
+        self.mac(id, expires)
+            .map(|m| hex::encode(m.finalize().into_bytes()))
+            .unwrap_or_default()
     }
 
     /// A signed, expiring path on this server (`/api/v1/media/<id>/public?…`).
@@ -229,14 +232,11 @@ impl MediaLibrary {
         if expires < chrono::Utc::now().timestamp() {
             return false;
         }
-        let expected = self.sign(id, expires);
-        !expected.is_empty()
-            && expected.len() == sig.len()
-            && expected
-                .bytes()
-                .zip(sig.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        // `verify_slice` compares in constant time.
+        match (self.mac(id, expires), hex::decode(sig)) {
+            (Some(mac), Ok(tag)) => mac.verify_slice(&tag).is_ok(),
+            _ => false,
+        }
     }
 }
 
@@ -256,6 +256,25 @@ mod tests {
         assert_eq!(dimensions("image/gif", &gif), Some((800, 600)));
         assert_eq!(sniff(b"<svg>"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    #[tokio::test]
+    async fn signed_links_verify_only_whole_untampered_and_unexpired() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(None, dir.path(), 1).await.unwrap();
+        let lib = MediaLibrary::new(db, dir.path().into(), vec![7u8; 32], None);
+        let exp = chrono::Utc::now().timestamp() + 60;
+        let sig = lib.sign("abc", exp);
+        assert!(lib.verify("abc", exp, &sig));
+        assert!(!lib.verify("abd", exp, &sig), "bound to the id");
+        assert!(!lib.verify("abc", exp + 1, &sig), "bound to the expiry");
+        assert!(
+            !lib.verify("abc", exp, &sig[..sig.len() - 2]),
+            "no truncated tags"
+        );
+        assert!(!lib.verify("abc", exp, "zz"), "not hex");
+        let past = chrono::Utc::now().timestamp() - 1;
+        assert!(!lib.verify("abc", past, &lib.sign("abc", past)), "expired");
     }
 
     #[test]

@@ -298,18 +298,15 @@ impl Publisher {
         let total = content.parts.len();
         let mut refreshed_once = false;
         let mut i = remote.len();
+        // The part the last attempt may have sent (only it needs a lookup first).
+        let unconfirmed_part = (t.needs_lookup != 0).then_some(i);
         while i < total {
             let part = match self.build_part(t, &post.id, &content, i, &remote).await {
                 Ok(p) => p,
                 Err(m) => return Err(Outcome::failed("media_unavailable", m, Some(i as i64))),
             };
             // Reconcile first when the last attempt at this part may have landed.
-            if t.needs_lookup != 0
-                && i == serde_json::from_str::<Vec<RemotePost>>(&t.remote)
-                    .map(|v| v.len())
-                    .unwrap_or(0)
-                && caps.lookup
-            {
+            if unconfirmed_part == Some(i) && caps.lookup {
                 match provider.lookup(&ctx, &part).await {
                     Ok(found) => {
                         self.persist_creds(&channel, found.refreshed.as_ref()).await;
