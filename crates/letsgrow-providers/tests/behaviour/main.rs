@@ -8,7 +8,6 @@ mod instagram;
 mod linkedin;
 mod mastodon;
 mod oauth_fakes;
-mod prism;
 mod reddit;
 mod suite;
 mod threads;

@@ -1,6 +1,6 @@
 //! The Mastodon peer: `mastodon-mock` (PyPI, a stateful in-memory Mastodon
 //! server; `peers/mastodon/install.sh`) behind the validating tee of
-//! `prism.rs`, so every request the provider sends is checked against the
+//! `letsgrow_fakes::contract`, so every request the provider sends is checked against the
 //! community Mastodon spec (`mastodon.prism.openapi.json`) first.
 //!
 //! Gaps of mastodon-mock 0.6.1, and what the tee does about them:
@@ -19,12 +19,13 @@
 //! both `TextStatus` and `MediaStatus` of a `oneOf`; the tee then validates
 //! the body against `MediaStatus` alone.
 
-use crate::prism::{Prism, Tee, TeeConfig, free_port, spawn_until};
 use crate::suite::{Peer, Stored, channel, part};
 use async_trait::async_trait;
 use axum::http::Method;
 use base64::Engine as _;
 use letsgrow_core::Platform;
+use letsgrow_fakes::contract::{Prism, Tee};
+use letsgrow_fakes::mastodon::MastodonMock;
 use letsgrow_providers::http::NetworkOptions;
 use letsgrow_providers::{
     AuthorizeRequest, ChannelCtx, ConnectInput, MediaItem, OAuthClient, Provider, ProviderError,
@@ -33,24 +34,14 @@ use letsgrow_providers::{
 use serde_json::{Value, json};
 use sha2::Digest;
 use std::collections::HashMap;
-use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 pub const REDIRECT_URI: &str = "http://127.0.0.1:9/api/oauth/mastodon/callback";
 
-struct Mock(Child);
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 pub struct MastodonPeer {
-    _mock: Mock,
+    _mock: MastodonMock,
     _prism: Prism,
     pub tee: Tee,
     mock: String,
@@ -60,51 +51,19 @@ pub struct MastodonPeer {
     seq: AtomicU32,
 }
 
-fn start_mock() -> (Mock, String) {
-    let venv = std::env::var("LETSGROW_MASTODON_VENV").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/letsgrow-venv-mastodon",
-            std::env::var("HOME").unwrap()
-        )
-    });
-    let bin = format!("{venv}/bin/mastodon_mock");
-    assert!(
-        std::path::Path::new(&bin).exists(),
-        "mastodon-mock is not installed: run peers/mastodon/install.sh"
-    );
-    let port = free_port();
-    let mut cmd = Command::new(bin);
-    cmd.args([
-        "serve",
-        "--in-memory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-    ])
-    // No .mastodon_mock.toml or pyproject.toml of the working directory applies.
-    .current_dir(std::env::temp_dir());
-    let child = spawn_until(cmd, "Uvicorn running on", "mastodon-mock");
-    (Mock(child), format!("http://127.0.0.1:{port}"))
-}
-
 impl MastodonPeer {
     pub async fn start() -> Arc<Self> {
-        let spec = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/specs/mastodon.prism.openapi.json"
-        );
-        let prism = tokio::task::spawn_blocking(move || Prism::start(spec));
-        let (mock, mock_url) = tokio::task::spawn_blocking(start_mock).await.unwrap();
-        let prism = prism.await.unwrap();
-        let tee = Tee::start(
-            &prism.url,
+        // Installs rustls' ring provider for the process (the tee's client needs one).
+        letsgrow_providers::http::HttpClient::new(&Default::default()).unwrap();
+        let mock = tokio::task::spawn_blocking(MastodonMock::start)
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mock_url = mock.url.clone();
+        let (prism, tee) = letsgrow_fakes::contract::checked(
+            letsgrow_fakes::contract::spec("mastodon.prism.openapi.json"),
             &mock_url,
-            TeeConfig {
-                unvalidated: vec![],
-                json_as_form: vec!["/oauth/revoke"],
-                one_of_relax: vec![(Method::POST, "/api/v1/statuses", "status")],
-            },
+            letsgrow_fakes::mastodon::tee_config(),
         )
         .await;
         let opts = ProviderOptions {

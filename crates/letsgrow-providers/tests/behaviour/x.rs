@@ -1,16 +1,15 @@
-//! The X peer: the stateful fake of `x/fake.rs` behind the validating tee
-//! of `prism.rs`, so every request the provider sends is checked against
+//! The X peer: the stateful fake of `letsgrow_fakes::x` behind the
+//! validating tee of `letsgrow_fakes::contract`, so every request the provider sends is checked against
 //! X's official spec (`x-api-v2.openapi.json`) before the fake answers it.
 
-mod fake;
-
-use crate::prism::{Prism, Tee, TeeConfig};
 use crate::suite::{Peer, Stored, channel, part};
 use async_trait::async_trait;
 use axum::http::Method;
 use base64::Engine as _;
 use fake::{CLIENT_ID, CLIENT_SECRET, PUBLIC_CLIENT_ID, REDIRECT_URI};
 use letsgrow_core::Platform;
+use letsgrow_fakes::contract::{Prism, Tee};
+use letsgrow_fakes::x as fake;
 use letsgrow_providers::http::NetworkOptions;
 use letsgrow_providers::{
     AuthorizeRequest, ChannelCtx, ConnectInput, MediaItem, OAuthClient, PlatformSettings, Provider,
@@ -19,12 +18,13 @@ use letsgrow_providers::{
 use serde_json::Value;
 use sha2::Digest;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub struct XPeer {
     _prism: Prism,
+    _peer: letsgrow_fakes::FakeHandle<fake::XState>,
     pub tee: Tee,
     fake: String,
     http: reqwest::Client,
@@ -38,26 +38,14 @@ pub fn png() -> MediaItem {
 
 impl XPeer {
     pub async fn start() -> Arc<Self> {
-        let spec = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/specs/x-api-v2.openapi.json"
-        );
-        let prism = tokio::task::spawn_blocking(move || Prism::start(spec))
-            .await
-            .unwrap();
-        let st: fake::St = Arc::new((Mutex::default(), AtomicU64::new(1_790_000_000_000_000_000)));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let fake = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, fake::router(st)).await });
-        let tee = Tee::start(
-            &prism.url,
+        // Installs rustls' ring provider for the process (the tee's client needs one).
+        letsgrow_providers::http::HttpClient::new(&Default::default()).unwrap();
+        let peer = fake::start().await.unwrap();
+        let fake = peer.base_url.clone();
+        let (prism, tee) = letsgrow_fakes::contract::checked(
+            letsgrow_fakes::contract::spec("x-api-v2.openapi.json"),
             &fake,
-            TeeConfig {
-                // Not in X's API spec (OAuth 2.0 endpoints are documented separately).
-                unvalidated: vec!["/2/oauth2/"],
-                json_as_form: vec![],
-                one_of_relax: vec![],
-            },
+            fake::tee_config(),
         )
         .await;
         let mut opts = ProviderOptions {
@@ -78,6 +66,7 @@ impl XPeer {
         let provider = registry(&opts).unwrap().get(Platform::X).unwrap();
         Arc::new(XPeer {
             _prism: prism,
+            _peer: peer,
             tee,
             fake,
             http: reqwest::Client::builder()

@@ -10,6 +10,10 @@
 //! that rewrite links to t.co, append a t.co link per post with media and
 //! HTML-escape `&<>`; GIFs that need a processing poll.
 
+// A test peer: a broken invariant should fail loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::FakeHandle;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -19,6 +23,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use sha2::Digest;
 use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -60,7 +65,38 @@ pub struct Fake {
     polls: usize,
 }
 
-pub type St = Arc<(Mutex<Fake>, AtomicU64)>;
+/// The fake's state and its id counter.
+pub struct XState(Mutex<Fake>, AtomicU64);
+
+pub type St = Arc<XState>;
+
+impl Default for XState {
+    fn default() -> Self {
+        // Snowflake-sized ids, as X's.
+        XState(Mutex::default(), AtomicU64::new(1_790_000_000_000_000_000))
+    }
+}
+
+/// How [`crate::contract`] checks requests to this fake against X's spec
+/// (`x-api-v2.openapi.json`): the OAuth 2.0 token and revoke endpoints are
+/// documented separately from the API spec, so they pass unvalidated.
+pub fn tee_config() -> crate::contract::TeeConfig {
+    crate::contract::TeeConfig {
+        unvalidated: vec!["/2/oauth2/"],
+        json_as_form: vec![],
+        one_of_relax: vec![],
+    }
+}
+
+/// Serves the fake on 127.0.0.1 (port 0 picks a free one).
+pub async fn start() -> std::io::Result<FakeHandle<XState>> {
+    start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+pub async fn start_on(addr: SocketAddr) -> std::io::Result<FakeHandle<XState>> {
+    let st: St = Arc::new(XState::default());
+    crate::common::serve(st.clone(), router(st), addr).await
+}
 
 fn next(st: &St) -> u64 {
     st.1.fetch_add(1, Ordering::Relaxed)
@@ -104,27 +140,20 @@ fn user_of(st: &St, h: &HeaderMap) -> Result<String, Response> {
     }
 }
 
-async fn authorize(
-    State(st): State<St>,
-    h: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let user = h
-        .get("cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.strip_prefix("user="))
-        .unwrap_or_default()
-        .to_owned();
+/// Whether an authorization request is one X would show a consent page for.
+fn valid_authorize(q: &HashMap<String, String>) -> bool {
     let scopes: Vec<&str> = q
         .get("scope")
         .map(|s| s.split(' ').collect())
         .unwrap_or_default();
-    let ok = q.get("response_type").map(String::as_str) == Some("code")
+    q.get("response_type").map(String::as_str) == Some("code")
         && [CLIENT_ID, PUBLIC_CLIENT_ID]
             .contains(&q.get("client_id").map(String::as_str).unwrap_or(""))
         && q.get("code_challenge_method").map(String::as_str) == Some("S256")
         && q.get("code_challenge").is_some_and(|c| c.len() == 43)
         && q.get("state").is_some_and(|s| !s.is_empty())
+        && q.get("redirect_uri")
+            .is_some_and(|r| url::Url::parse(r).is_ok())
         && [
             "tweet.read",
             "tweet.write",
@@ -133,11 +162,12 @@ async fn authorize(
             "offline.access",
         ]
         .iter()
-        .all(|s| scopes.contains(s));
-    if !ok || !st.0.lock().unwrap().users.contains_key(&user) {
-        return (StatusCode::BAD_REQUEST, "bad authorization request").into_response();
-    }
-    let code = format!("code{}", next(&st));
+        .all(|s| scopes.contains(s))
+}
+
+/// Redirects back to the client with a fresh code bound to the request.
+fn grant(st: &St, user: String, q: &HashMap<String, String>) -> Response {
+    let code = format!("code{}", next(st));
     st.0.lock().unwrap().codes.insert(
         code.clone(),
         (
@@ -152,6 +182,74 @@ async fn authorize(
         .append_pair("state", &q["state"])
         .append_pair("code", &code);
     (StatusCode::FOUND, [("location", to.to_string())]).into_response()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// GET: a signed-in user (cookie `user=<id>`, as tests send) is redirected at
+/// once; a browser without one gets a consent page that posts back here.
+async fn authorize(
+    State(st): State<St>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if !valid_authorize(&q) {
+        return (StatusCode::BAD_REQUEST, "bad authorization request").into_response();
+    }
+    let user = h
+        .get("cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.strip_prefix("user="))
+        .map(str::to_owned);
+    if let Some(user) = user {
+        if !st.0.lock().unwrap().users.contains_key(&user) {
+            return (StatusCode::BAD_REQUEST, "unknown user").into_response();
+        }
+        return grant(&st, user, &q);
+    }
+    let hidden: String = q
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>X (fake) — Authorize LetsGrow</title></head>\
+<body><main><h1>X (fake)</h1><p>LetsGrow wants to post and read posts on your behalf.</p>\
+<form method=\"post\" action=\"/i/oauth2/authorize\">{hidden}\
+<button type=\"submit\" name=\"decision\" value=\"allow\">Authorize LetsGrow</button> \
+<button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button></form></main></body></html>"
+    );
+    ([("content-type", "text/html; charset=utf-8")], html).into_response()
+}
+
+/// POST: the consent form. Allowing signs in a new user; cancelling
+/// redirects with `error=access_denied`, as X does.
+async fn authorize_submit(State(st): State<St>, body: String) -> Response {
+    let q: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    if !valid_authorize(&q) {
+        return (StatusCode::BAD_REQUEST, "bad authorization request").into_response();
+    }
+    if q.get("decision").map(String::as_str) != Some("allow") {
+        let mut to = url::Url::parse(&q["redirect_uri"]).unwrap();
+        to.query_pairs_mut()
+            .append_pair("error", "access_denied")
+            .append_pair("state", &q["state"]);
+        return (StatusCode::FOUND, [("location", to.to_string())]).into_response();
+    }
+    let user = st.new_user();
+    grant(&st, user, &q)
 }
 
 /// The client authenticating: Basic for the confidential client, `client_id` for the public one.
@@ -507,12 +605,7 @@ async fn user_tweets(
 // --- test-only endpoints (not through the tee) ---
 
 async fn new_user(State(st): State<St>) -> Json<Value> {
-    let id = next(&st).to_string();
-    st.0.lock()
-        .unwrap()
-        .users
-        .insert(id.clone(), format!("grower{}", &id[id.len() - 4..]));
-    Json(json!({ "id": id }))
+    Json(json!({ "id": st.new_user() }))
 }
 
 async fn expire(State(st): State<St>, body: String) {
@@ -522,20 +615,47 @@ async fn expire(State(st): State<St>, body: String) {
 }
 
 async fn read_tweet(State(st): State<St>, Path(id): Path<u64>) -> Response {
-    let f = st.0.lock().unwrap();
-    let Some(t) = f.tweets.get(&id) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let media: Vec<Value> = t
-        .media
-        .iter()
-        .map(|m| {
-            let m = &f.media[m];
-            let bytes: Vec<u8> = m.segments.values().flatten().copied().collect();
-            json!({ "alt": m.alt, "mime": m.mime, "size": bytes.len() })
-        })
-        .collect();
-    Json(json!({ "text": t.text, "reply_to": t.reply_to, "conversation": t.conversation, "media": media, "author": t.author })).into_response()
+    match st.tweet(id) {
+        Some(v) => Json(v).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+impl XState {
+    /// A new user with a `growerNNNN` handle; its id.
+    pub fn new_user(&self) -> String {
+        let id = self.1.fetch_add(1, Ordering::Relaxed).to_string();
+        self.0
+            .lock()
+            .unwrap()
+            .users
+            .insert(id.clone(), format!("grower{}", &id[id.len() - 4..]));
+        id
+    }
+
+    /// A post as stored: text, reply_to, conversation, media (alt, mime, size), author.
+    pub fn tweet(&self, id: u64) -> Option<Value> {
+        let f = self.0.lock().unwrap();
+        let t = f.tweets.get(&id)?;
+        let media: Vec<Value> = t
+            .media
+            .iter()
+            .map(|m| {
+                let m = &f.media[m];
+                let bytes: Vec<u8> = m.segments.values().flatten().copied().collect();
+                json!({ "alt": m.alt, "mime": m.mime, "size": bytes.len() })
+            })
+            .collect();
+        Some(
+            json!({ "text": t.text, "reply_to": t.reply_to, "conversation": t.conversation, "media": media, "author": t.author }),
+        )
+    }
+
+    /// How many posts the user has.
+    pub fn count(&self, user: &str) -> usize {
+        let f = self.0.lock().unwrap();
+        f.tweets.values().filter(|t| t.author == user).count()
+    }
 }
 
 async fn stats(State(st): State<St>, Path(uid): Path<String>) -> Json<Value> {
@@ -547,7 +667,7 @@ async fn stats(State(st): State<St>, Path(uid): Path<String>) -> Json<Value> {
 
 pub fn router(st: St) -> axum::Router {
     axum::Router::new()
-        .route("/i/oauth2/authorize", get(authorize))
+        .route("/i/oauth2/authorize", get(authorize).post(authorize_submit))
         .route("/2/oauth2/token", post(token))
         .route("/2/oauth2/revoke", post(revoke))
         .route("/2/users/me", get(me))

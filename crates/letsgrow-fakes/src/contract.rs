@@ -9,8 +9,12 @@
 //! only used for forced 429s (`Prefer: code=429`), which the tee arms per
 //! test: the provider's code has no test hook.
 //!
-//! Prism is started once per test process (nextest runs each test in its
-//! own process) from `peers/x/node_modules/.bin/prism` (`peers/x/install.sh`).
+//! Prism runs from `peers/x/node_modules/.bin/prism` (`peers/x/install.sh`),
+//! one per peer; the specs are read from `../shared/specs/` ([`spec`]).
+//! Used by the provider behaviour suite and by the server's publishing tests.
+
+// A test harness: a broken invariant should fail loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -22,6 +26,24 @@ use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The path of one of the platform specs in `../shared/specs/`.
+pub fn spec(file: &str) -> String {
+    format!(
+        "{}/../../../shared/specs/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Prism validating against `spec` in front of `backend`: the tee's URL is the
+/// platform's base URL for the provider. Blocks until Prism listens (≤ 90 s).
+pub async fn checked(spec: String, backend: &str, cfg: TeeConfig) -> (Prism, Tee) {
+    let prism = tokio::task::spawn_blocking(move || Prism::start(&spec))
+        .await
+        .expect("Prism start-up panicked");
+    let tee = Tee::start(&prism.url, backend, cfg).await;
+    (prism, tee)
+}
 
 /// A running Prism; dropping it stops the process.
 pub struct Prism {
@@ -148,9 +170,9 @@ pub struct Tee {
 }
 
 impl Tee {
+    /// The process must have a rustls crypto provider installed (building the
+    /// provider registry or the app does that).
     pub async fn start(prism: &str, backend: &str, cfg: TeeConfig) -> Tee {
-        // Installs rustls' ring provider for the process, as the registry does.
-        letsgrow_providers::http::HttpClient::new(&Default::default()).unwrap();
         let state = Arc::new(TeeState {
             prism: prism.to_owned(),
             backend: backend.to_owned(),
@@ -170,8 +192,9 @@ impl Tee {
         Tee { url, state }
     }
 
-    /// The next `method path` request with this bearer token gets Prism's 429
-    /// plus `headers` (the platform's reset headers, which the specs omit).
+    /// The next `method path` request with this bearer token (any token when
+    /// `token` is empty) gets Prism's 429 plus `headers` (the platform's
+    /// reset headers, which the specs omit).
     pub fn force_429(
         &self,
         method: Method,
@@ -260,7 +283,9 @@ async fn tee(State(st): State<Arc<TeeState>>, req: Request) -> Response {
     let forced = {
         let mut f = st.forced.lock().unwrap();
         f.iter()
-            .position(|x| x.method == method && x.path == path && x.token == token)
+            .position(|x| {
+                x.method == method && x.path == path && (x.token.is_empty() || x.token == token)
+            })
             .map(|i| f.remove(i))
     };
     let validate = !st.cfg.unvalidated.iter().any(|p| path.starts_with(p));
@@ -268,7 +293,7 @@ async fn tee(State(st): State<Arc<TeeState>>, req: Request) -> Response {
         if forced.is_some() {
             headers.insert("prefer", HeaderValue::from_static("code=429"));
         }
-        let resp = send(&st, &st.prism, &method, &path_q, &headers, body.clone()).await;
+        let mut resp = send(&st, &st.prism, &method, &path_q, &headers, body.clone()).await;
         let mut bad = request_violations(&resp);
         let relax = st
             .cfg
@@ -293,6 +318,8 @@ async fn tee(State(st): State<Arc<TeeState>>, req: Request) -> Response {
             )
             .await;
             bad = request_violations(&again);
+            // A forced answer is the one for the body Prism accepted.
+            resp = again;
         }
         if !bad.is_empty() {
             let msg = format!("{key}: {}", Value::Array(bad));
