@@ -26,6 +26,7 @@ mod process;
 use crate::state::AppState;
 use letsgrow_db::posts as repo;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
@@ -51,6 +52,9 @@ const SWEEP_EVERY: Duration = Duration::from_secs(2);
 pub struct Publisher {
     state: AppState,
     worker_id: String,
+    /// Set once shutdown began: channel tasks finish the post in hand and
+    /// claim no more.
+    stopping: AtomicBool,
 }
 
 fn now_ms() -> i64 {
@@ -64,7 +68,11 @@ impl Publisher {
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..12]
         );
-        Publisher { state, worker_id }
+        Publisher {
+            state,
+            worker_id,
+            stopping: AtomicBool::new(false),
+        }
     }
 
     fn lease_ms(&self) -> i64 {
@@ -72,8 +80,8 @@ impl Publisher {
         i64::try_from(secs.saturating_mul(1000)).unwrap_or(90_000)
     }
 
-    /// Runs until `shutdown` resolves; in-flight publishes finish first
-    /// (their channel tasks are awaited), nothing new is claimed.
+    /// Runs until `shutdown` resolves; the post each channel task has in
+    /// hand is finished (and recorded) first, nothing new is claimed.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) {
         let this = Arc::new(self);
         let db = this.state.db.clone();
@@ -92,9 +100,12 @@ impl Publisher {
                 Err(e) => tracing::error!(error = %e, "could not sweep stale leases"),
             }
         }
-        if let letsgrow_db::Db::Postgres(pool) = &db {
-            tokio::spawn(listen(pool.clone(), this.state.wake.clone()));
-        }
+        let listener = match &db {
+            letsgrow_db::Db::Postgres(pool) => {
+                Some(tokio::spawn(listen(pool.clone(), this.state.wake.clone())))
+            }
+            _ => None,
+        };
         let concurrency = this.state.config.worker.concurrency;
         let poll = Duration::from_millis(this.state.config.worker.poll_ms);
         let mut tasks: JoinSet<()> = JoinSet::new();
@@ -161,6 +172,10 @@ impl Publisher {
                 () = tokio::time::sleep(sleep) => {},
             }
         }
+        this.stopping.store(true, Ordering::SeqCst);
+        if let Some(listener) = listener {
+            listener.abort();
+        }
         tracing::info!(
             in_flight = tasks.len(),
             "stopping: finishing in-flight publishes"
@@ -169,11 +184,12 @@ impl Publisher {
         tracing::info!("workers stopped");
     }
 
-    /// Publishes a leased channel's due targets one at a time, then gives the lease back.
+    /// Publishes a leased channel's due targets one at a time until none is
+    /// due or shutdown began, then gives the lease back.
     async fn run_channel(&self, channel_id: String) {
         let db = &self.state.db;
         let mut cache = None;
-        loop {
+        while !self.stopping.load(Ordering::SeqCst) {
             let now = now_ms();
             let claimed =
                 repo::claim_target(db, &channel_id, &self.worker_id, now, now + self.lease_ms())

@@ -1053,3 +1053,77 @@ async fn due_while_down_then_two_workers_share_postgres() {
         "never two posts to one channel at once"
     );
 }
+
+/// A stopping worker finishes the post in hand, claims nothing more, and
+/// returns promptly; what it left stays scheduled (not stuck in
+/// `publishing`), and the next worker publishes it, each post once.
+#[tokio::test]
+async fn a_stopping_worker_finishes_the_post_in_hand_and_leaves_the_rest() {
+    let app = spawn_app_with(Backend::Postgres, |c| {
+        c.network.allow_private = true;
+        c.worker.enabled = false;
+        c.worker.poll_ms = 100;
+    })
+    .await;
+    let rx = Receiver::start(300).await;
+    let token = user(&app, "stopping@example.com").await;
+    let channel = webhook(&app, &token, &rx, "one").await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let p = create(&app, &token, json!({"channel_ids": [channel], "content": {"parts": [{"text": format!("post {i}")}]}, "schedule": {"mode": "at", "at": in_ms(200)}})).await;
+        ids.push(p["id"].as_str().unwrap().to_owned());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (tx, mut stop) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(
+        letsgrow_server::publisher::Publisher::new(app.state.clone()).run(async move {
+            let _ = stop.wait_for(|v| *v).await;
+        }),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while rx.requests().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "nothing was sent");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let asked = std::time::Instant::now();
+    let _ = tx.send(true);
+    tokio::time::timeout(Duration::from_secs(5), worker)
+        .await
+        .expect("the worker stopped within 5 s")
+        .unwrap();
+    let took = asked.elapsed();
+    let sent = rx.requests().len();
+    assert!(
+        sent < 10,
+        "the worker stopped claiming ({sent} sent, stop took {took:?})"
+    );
+    let mut published = 0;
+    for id in &ids {
+        let v: Value = app
+            .get_auth(&format!("/api/v1/posts/{id}"), &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        match v["targets"][0]["state"].as_str().unwrap() {
+            "published" => published += 1,
+            "scheduled" => {}
+            other => panic!("left {other}: {v:#}"),
+        }
+    }
+    assert_eq!(published, sent, "everything sent was recorded");
+    // The next worker takes over the channel at once (the lease was given back).
+    let (tx, mut stop) = tokio::sync::watch::channel(false);
+    tokio::spawn(
+        letsgrow_server::publisher::Publisher::new(app.state.clone()).run(async move {
+            let _ = stop.wait_for(|v| *v).await;
+        }),
+    );
+    for id in &ids {
+        wait_states(&app, &token, id, &["published"]).await;
+    }
+    let _ = tx.send(true);
+    let reqs = rx.requests();
+    assert_eq!(reqs.len(), 10, "each post exactly once");
+    assert_eq!(reqs.iter().map(|r| &r.0).collect::<HashSet<_>>().len(), 10);
+}
