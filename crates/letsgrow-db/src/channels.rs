@@ -234,6 +234,27 @@ pub async fn set_paused(
     )
 }
 
+/// Replaces a channel's settings if they are still `expected` (the caller
+/// merged the user's keys into what it read); `None` if the channel is gone
+/// or its settings changed meanwhile.
+pub async fn set_settings(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    expected: &str,
+    settings: &str,
+    now_ms: i64,
+) -> DbResult<Option<ChannelRow>> {
+    let sql = format!(
+        "UPDATE channels SET settings = $1, updated_at = $2 WHERE user_id = $3 AND id = $4 AND settings = $5 RETURNING {COLUMNS}"
+    );
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
+        .bind(settings).bind(now_ms).bind(user_id).bind(id).bind(expected)
+        .fetch_optional(pool).await?),
+    )
+}
+
 /// A channel by id, whoever owns it (workers).
 pub async fn get(db: &Db, id: &str) -> DbResult<Option<ChannelRow>> {
     let sql = format!("SELECT {COLUMNS} FROM channels WHERE id = $1");

@@ -18,6 +18,7 @@
 //! (feature `bluesky`) and `webhook/` (feature `webhook`) one module per
 //! platform; `tests/behaviour/` the one suite every provider runs.
 
+pub mod channel_settings;
 pub mod http;
 mod registry;
 

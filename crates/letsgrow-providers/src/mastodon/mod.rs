@@ -399,7 +399,15 @@ impl Provider for Mastodon {
             credentials,
         };
         let mut s = Session::new(&self.http, &ctx);
-        let account = self.account_of(&mut s).await?;
+        let mut account = self.account_of(&mut s).await?;
+        // The instance's own character limit, so posts are checked against it
+        // while they are written (publishing reads the limits again).
+        match self.instance_limits(&instance).await {
+            Ok(l) => account.settings["max_characters"] = json!(l.max_characters),
+            Err(e) => {
+                tracing::warn!(error = %e, %instance, "could not read the instance's limits; using Mastodon's defaults")
+            }
+        }
         let credentials = s
             .finish(())
             .refreshed

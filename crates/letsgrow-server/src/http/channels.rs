@@ -223,9 +223,97 @@ pub async fn disconnect(
 pub struct UpdateChannelRequest {
     /// Pause (`true`) or resume (`false`) publishing. Paused posts wait and go out on resume.
     pub paused: Option<bool>,
+    /// Publishing settings the channel's platform offers; fields left out are
+    /// unchanged, an empty string restores the default.
+    pub settings: Option<ChannelSettingsUpdate>,
 }
 
-/// Pause or resume publishing to a channel.
+/// Per-platform publishing settings. Reddit: `subreddit`, `flair_id`.
+/// Mastodon: `visibility`, `spoiler_text`, `language`. Other platforms have none.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSettingsUpdate {
+    /// Reddit: the community to post to, e.g. `rust` or `r/rust` (default: your profile).
+    #[schema(max_length = 24, example = "rust")]
+    pub subreddit: Option<String>,
+    /// Reddit: the flair template id, for communities that require flair.
+    #[schema(max_length = 64)]
+    pub flair_id: Option<String>,
+    /// Mastodon: who sees the posts (`private` = followers only). Default `public`.
+    pub visibility: Option<MastodonVisibility>,
+    /// Mastodon: a content warning shown before each post (counts toward the instance's limit).
+    #[schema(max_length = 500)]
+    pub spoiler_text: Option<String>,
+    /// Mastodon: the posts' language, an ISO 639 code such as `en`.
+    #[schema(max_length = 3, example = "en")]
+    pub language: Option<String>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum MastodonVisibility {
+    Public,
+    Unlisted,
+    Private,
+    Direct,
+}
+
+impl MastodonVisibility {
+    fn as_str(self) -> &'static str {
+        match self {
+            MastodonVisibility::Public => "public",
+            MastodonVisibility::Unlisted => "unlisted",
+            MastodonVisibility::Private => "private",
+            MastodonVisibility::Direct => "direct",
+        }
+    }
+}
+
+/// Merges the user's settings into the channel's, checked per platform.
+fn merged_settings(
+    row: &ChannelRow,
+    update: &ChannelSettingsUpdate,
+) -> Result<serde_json::Value, ApiError> {
+    let platform: Platform = row
+        .platform
+        .parse()
+        .map_err(|_| ApiError::internal(format!("unknown platform {}", row.platform)))?;
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&row.settings).unwrap_or_else(|_| serde_json::json!({}));
+    if !settings.is_object() {
+        settings = serde_json::json!({});
+    }
+    let fields = [
+        ("subreddit", update.subreddit.as_deref()),
+        ("flair_id", update.flair_id.as_deref()),
+        (
+            "visibility",
+            update.visibility.map(MastodonVisibility::as_str),
+        ),
+        ("spoiler_text", update.spoiler_text.as_deref()),
+        ("language", update.language.as_deref()),
+    ];
+    let mut errors = FieldErrors::default();
+    for (key, value) in fields {
+        let Some(value) = value else { continue };
+        match letsgrow_providers::channel_settings::check(platform, key, value) {
+            Ok(Some(v)) => settings[key] = serde_json::Value::String(v),
+            Ok(None) => {
+                if let Some(m) = settings.as_object_mut() {
+                    m.remove(key);
+                }
+            }
+            Err(message) => errors.add(&format!("settings.{key}"), message),
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(settings)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// Pause or resume publishing to a channel, or change its publishing settings.
 #[utoipa::path(patch, path = "/api/v1/channels/{id}", operation_id = "channels_update", tag = "channels",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Channel id")),
@@ -235,9 +323,10 @@ pub struct UpdateChannelRequest {
         (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
         (status = 404, description = "No such channel", body = crate::error::ErrorBody),
+        (status = 409, description = "The channel changed while saving (`conflict`)", body = crate::error::ErrorBody),
         (status = 413, description = "Body too large", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
-        (status = 422, description = "Invalid fields", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields, e.g. `settings.subreddit`, or a setting this platform does not have", body = crate::error::ErrorBody),
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -246,6 +335,13 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateChannelRequest>,
 ) -> Result<axum::Json<Channel>, ApiError> {
     let now = chrono::Utc::now().timestamp_millis();
+    if let Some(update) = &req.settings {
+        // Refuse bad settings before anything (the pause) is applied.
+        let current = letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("There is no such channel."))?;
+        merged_settings(&current, update)?;
+    }
     let row = match req.paused {
         Some(p) => {
             let current = letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id)
@@ -265,6 +361,28 @@ pub async fn update(
             row
         }
         None => letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id).await?,
+    };
+    let row = match (row, &req.settings) {
+        (Some(current), Some(update)) => {
+            let merged = merged_settings(&current, update)?.to_string();
+            let updated = letsgrow_db::channels::set_settings(
+                &state.db,
+                &who.user.id,
+                &id,
+                &current.settings,
+                &merged,
+                now,
+            )
+            .await?;
+            if updated.is_none() {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "The channel changed while saving. Reload it and try again.",
+                ));
+            }
+            updated
+        }
+        (row, _) => row,
     };
     row.map(|r| axum::Json(r.into()))
         .ok_or_else(|| ApiError::not_found("There is no such channel."))

@@ -170,8 +170,14 @@ impl PostService {
         }
         let settings: serde_json::Value =
             serde_json::from_str(&channel.settings).unwrap_or_default();
+        // Mastodon counts a content warning against the status's limit.
+        let warning = settings["spoiler_text"]
+            .as_str()
+            .map_or(0, |s| s.chars().count());
         let opts = CheckOptions {
-            max_override: settings["max_characters"].as_u64().map(|n| n as usize),
+            max_override: settings["max_characters"]
+                .as_u64()
+                .map(|n| (n as usize).saturating_sub(warning)),
             reddit_field: RedditField::Body,
         };
         for (i, part) in content.parts.iter().enumerate() {

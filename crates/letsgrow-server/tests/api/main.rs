@@ -13,5 +13,6 @@ mod ops;
 mod platforms;
 mod posts;
 mod ratelimit;
+mod spec_peers;
 mod text;
 mod tokens;

@@ -8,9 +8,9 @@ use letsgrow_config::{PlatformConfig, Secret};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63382127070002b6010534a675aa0000000049454e44ae426082";
+pub(crate) const PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63382127070002b6010534a675aa0000000049454e44ae426082";
 
-async fn connect(app: &TestApp, token: &str, platform: &str) -> String {
+pub(crate) async fn connect(app: &TestApp, token: &str, platform: &str) -> String {
     let r = app
         .post_auth(
             "/api/v1/channels/oauth/start",
@@ -30,7 +30,12 @@ async fn connect(app: &TestApp, token: &str, platform: &str) -> String {
     id.to_owned()
 }
 
-async fn publish_now(app: &TestApp, token: &str, channel: &str, content: Value) -> Value {
+pub(crate) async fn publish_now(
+    app: &TestApp,
+    token: &str,
+    channel: &str,
+    content: Value,
+) -> Value {
     let r = app
         .post_auth(
             "/api/v1/posts",
@@ -144,6 +149,71 @@ async fn every_oauth_platform_publishes(backend: Backend) {
     assert_eq!(t["state"], "published", "{t:#}");
     let name = t["parts"][0]["external_id"].as_str().unwrap();
     assert!(reddit.state.post(name).is_some(), "{name} is on Reddit");
+
+    // Post to a community instead of the profile; it requires flair.
+    let mut sub = letsgrow_fakes::reddit::Subreddit::new("letsgrow_test", "any");
+    sub.requirements["is_flair_required"] = json!(true);
+    reddit.state.add_subreddit(sub);
+    let settings = |s: Value| {
+        let app = &app;
+        let token = &token;
+        let rd = rd.clone();
+        async move {
+            let r = app
+                .client
+                .patch(app.url(&format!("/api/v1/channels/{rd}")))
+                .bearer_auth(token)
+                .json(&json!({ "settings": s }))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, v) = settings(json!({"subreddit": "r/letsgrow_test"})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["settings"]["subreddit"], "letsgrow_test");
+    let (status, v) = settings(json!({"visibility": "public", "subreddit": "no spaces"})).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(
+        v["error"]["details"]["fields"]["settings.visibility"],
+        "Reddit channels have no \"visibility\" setting."
+    );
+    assert!(
+        v["error"]["details"]["fields"]["settings.subreddit"].is_string(),
+        "{v}"
+    );
+    let t = publish_now(
+        &app,
+        &token,
+        &rd,
+        json!({"parts": [{"text": "Flair first\nplease"}]}),
+    )
+    .await;
+    assert_eq!(t["state"], "failed", "{t:#}");
+    let message = t["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("requires post flair"), "{t:#}");
+    let (status, v) = settings(json!({"flair_id": "0a1b2c3d-flair"})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["settings"]["subreddit"], "letsgrow_test", "kept");
+    let t = publish_now(
+        &app,
+        &token,
+        &rd,
+        json!({"parts": [{"text": "With flair\nnow"}]}),
+    )
+    .await;
+    assert_eq!(t["state"], "published", "{t:#}");
+    let post = reddit
+        .state
+        .post(t["parts"][0]["external_id"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(post.subreddit, "letsgrow_test");
+    assert_eq!(post.flair_id.as_deref(), Some("0a1b2c3d-flair"));
+    // An empty value restores the default: the profile again.
+    let (status, v) = settings(json!({"subreddit": "", "flair_id": ""})).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v["settings"]["subreddit"].is_null(), "{v}");
 
     let th = connect(&app, &token, "threads").await;
     let t = publish_now(

@@ -191,7 +191,7 @@ export type paths = {
         delete: operations["channels_disconnect"];
         options?: never;
         head?: never;
-        /** Pause or resume publishing to a channel. */
+        /** Pause or resume publishing to a channel, or change its publishing settings. */
         patch: operations["channels_update"];
         trace?: never;
     };
@@ -523,6 +523,25 @@ export type components = {
             /** @description The platform's own message when the status is not `ok`. */
             status_message?: string | null;
         };
+        /** @description Per-platform publishing settings. Reddit: `subreddit`, `flair_id`.
+         *     Mastodon: `visibility`, `spoiler_text`, `language`. Other platforms have none. */
+        ChannelSettingsUpdate: {
+            /** @description Reddit: the flair template id, for communities that require flair. */
+            flair_id?: string | null;
+            /**
+             * @description Mastodon: the posts' language, an ISO 639 code such as `en`.
+             * @example en
+             */
+            language?: string | null;
+            /** @description Mastodon: a content warning shown before each post (counts toward the instance's limit). */
+            spoiler_text?: string | null;
+            /**
+             * @description Reddit: the community to post to, e.g. `rust` or `r/rust` (default: your profile).
+             * @example rust
+             */
+            subreddit?: string | null;
+            visibility?: components["schemas"]["MastodonVisibility"] | null;
+        };
         /** @description The outcome of [`check`]; serialises to the API's text-check object. */
         CheckResult: {
             entities: components["schemas"]["Entities"];
@@ -649,6 +668,8 @@ export type components = {
             /** @example correct-horse-battery */
             password: string;
         };
+        /** @enum {string} */
+        MastodonVisibility: "public" | "unlisted" | "private" | "direct";
         Media: {
             /** Format: int64 */
             bytes: number;
@@ -878,6 +899,7 @@ export type components = {
         UpdateChannelRequest: {
             /** @description Pause (`true`) or resume (`false`) publishing. Paused posts wait and go out on resume. */
             paused?: boolean | null;
+            settings?: components["schemas"]["ChannelSettingsUpdate"] | null;
         };
         UpdateMeRequest: {
             /**
@@ -1648,6 +1670,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The channel changed while saving (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -1666,7 +1697,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid fields */
+            /** @description Invalid fields, e.g. `settings.subreddit`, or a setting this platform does not have */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,9 @@ export type Platform = Schemas["Platform"];
 export type ConnectChannelRequest = Schemas["ConnectChannelRequest"];
 export type ConnectChannelResponse = Omit<Schemas["ConnectChannelResponse"], "channel"> & { channel: Channel };
 export type AppNotification = Schemas["Notification"];
+/** The publishing settings channels_update accepts: only the keys sent change, "" restores the default. */
+export type ChannelSettingsUpdate = Schemas["ChannelSettingsUpdate"];
+export type MastodonVisibility = Schemas["MastodonVisibility"];
 
 /** One entry of channels_platforms: how a platform connects and whether this server can. */
 export type PlatformInfo = paths["/api/v1/channels/platforms"]["get"]["responses"][200]["content"]["application/json"][number];

@@ -11,15 +11,22 @@ import { useTestChannel } from "../api/test-channel";
 import { useSetChannelPaused } from "../api/update-channel";
 import type { Channel } from "../api/types";
 import { channelHealth, formatLocalTime } from "../lib/health";
+import { hasPublishingSettings, settingsSummary } from "../lib/channel-settings";
 import { channelKind } from "../lib/platforms";
+import { ChannelSettingsEditor } from "./channel-settings-editor";
 import { HealthBadge } from "./health-badge";
 import { QueueSlotsEditor } from "./queue-slots-editor";
 import { PlatformIcon } from "@/components/ui/platform-icon";
 
-/** One connected channel: what it is, its health, Test and Disconnect (confirmed first). */
+/**
+ * One connected channel: what it is, its health, queue slots, publishing settings (Reddit
+ * and Mastodon), Pause/Resume, Test and Disconnect (confirmed first).
+ */
 export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onDisconnected?: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [slotsOpen, setSlotsOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsButton = useRef<HTMLButtonElement>(null);
   const test = useTestChannel();
   const pause = useSetChannelPaused();
   const paused = Boolean(channel.paused_at);
@@ -27,6 +34,13 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
   const trigger = useRef<HTMLButtonElement>(null);
   const kind = channelKind(channel.platform, channel.settings);
   const headingId = `channel-${channel.id}`;
+  const editable = hasPublishingSettings(channel.platform);
+  const summary = settingsSummary(channel);
+
+  const closeSettings = () => {
+    setSettingsOpen(false);
+    requestAnimationFrame(() => settingsButton.current?.focus());
+  };
 
   const runTest = async () => {
     try {
@@ -77,6 +91,11 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
               <span aria-hidden="true"> · </span>
               <span className="break-all">{channel.base_url}</span>
             </p>
+            {summary && (
+              <p className="text-sm break-words text-muted" data-testid="channel-settings-summary">
+                {summary}
+              </p>
+            )}
             <p className="text-sm text-muted" data-testid="channel-last-checked">
               {channel.last_checked_at ? (
                 <>
@@ -103,6 +122,15 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
       {slotsOpen && (
         <section id={`${headingId}-slots`} aria-label={`Queue slots for ${channel.handle}`} className="border-t border-line">
           <QueueSlotsEditor channelId={channel.id} handle={channel.handle} />
+        </section>
+      )}
+      {editable && settingsOpen && (
+        <section
+          id={`${headingId}-settings`}
+          aria-label={`Publishing settings for ${channel.handle}`}
+          className="border-t border-line"
+        >
+          <ChannelSettingsEditor channel={channel} onClose={closeSettings} />
         </section>
       )}
       <div className="flex flex-wrap items-center justify-end gap-2 rounded-b-xl border-t border-line bg-subtle/60 px-4 py-3 sm:px-5">
@@ -138,6 +166,20 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
               <Icon name="clock" className="size-4" />
               Queue slots
             </Button>
+            {editable && (
+              <Button
+                ref={settingsButton}
+                variant="ghost"
+                size="sm"
+                onClick={() => setSettingsOpen((o) => !o)}
+                aria-expanded={settingsOpen}
+                aria-controls={settingsOpen ? `${headingId}-settings` : undefined}
+                aria-label={`Publishing settings for ${channel.handle}`}
+              >
+                <Icon name="settings" className="size-4" />
+                Settings
+              </Button>
+            )}
             <Button
               variant="secondary"
               size="sm"
