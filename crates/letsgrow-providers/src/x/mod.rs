@@ -135,7 +135,10 @@ impl X {
     fn remote_post(&self, ctx: &ChannelCtx, id: &str) -> RemotePost {
         RemotePost {
             external_id: id.to_owned(),
-            url: Some(format!("https://x.com/{}/status/{id}", ctx.account.handle)),
+            url: Some(format!(
+                "https://x.com/{}/status/{id}",
+                ctx.account.handle.trim_start_matches('@')
+            )),
             extra: json!({}),
         }
     }
@@ -295,7 +298,7 @@ impl Provider for X {
         Ok(Connected {
             account: Account {
                 external_id: id,
-                handle: username,
+                handle: format!("@{username}"),
                 ..ctx.account
             },
             credentials,
@@ -317,7 +320,7 @@ impl Provider for X {
             });
         }
         let account = Account {
-            handle: username,
+            handle: format!("@{username}"),
             ..ctx.account.clone()
         };
         Ok(s.finish(account))

@@ -247,7 +247,8 @@ impl Peer for XPeer {
             Some(
                 format!(
                     "https://x.com/{}/status/{}",
-                    ctx.account.handle, post.external_id
+                    ctx.account.handle.trim_start_matches('@'),
+                    post.external_id
                 )
                 .as_str()
             )
