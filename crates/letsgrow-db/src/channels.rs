@@ -216,6 +216,35 @@ pub async fn notifications(db: &Db, user_id: &str, limit: i64) -> DbResult<Vec<N
     )
 }
 
+/// Marks the user's notifications read: those in `ids`, or every unread one
+/// when `ids` is `None`. Returns how many are still unread.
+pub async fn mark_notifications_read(
+    db: &Db,
+    user_id: &str,
+    ids: Option<&[String]>,
+    now_ms: i64,
+) -> DbResult<i64> {
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        match ids {
+            None => {
+                sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+                    .bind(now_ms).bind(user_id).execute(&mut *tx).await?;
+            }
+            Some(ids) => {
+                for id in ids {
+                    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL")
+                        .bind(now_ms).bind(user_id).bind(id).execute(&mut *tx).await?;
+                }
+            }
+        }
+        let unread: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(unread)
+    })
+}
+
 /// Pauses (`Some(now)`) or resumes (`None`) publishing to a channel.
 pub async fn set_paused(
     db: &Db,

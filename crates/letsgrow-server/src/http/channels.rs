@@ -58,7 +58,7 @@ pub struct Channel {
     pub external_id: String,
     /// PDS, instance or webhook URL.
     pub base_url: String,
-    /// `ok`, `needs_reconnect`, `rate_limited` or `error`.
+    #[schema(value_type = ChannelStatus)]
     pub status: String,
     /// The platform's own message when the status is not `ok`.
     pub status_message: Option<String>,
@@ -74,6 +74,20 @@ pub struct Channel {
     /// Provider settings (e.g. the webhook format). Never secret.
     #[schema(value_type = Object)]
     pub settings: serde_json::Value,
+}
+
+/// A channel's health (documentation type: stored as text).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelStatus {
+    /// Working, as far as the last check or post knows.
+    Ok,
+    /// Access was revoked or expired for good: reconnect the channel.
+    NeedsReconnect,
+    /// The platform asked us to wait until `rate_limited_until`.
+    RateLimited,
+    /// The last check failed for another reason (`status_message` says which).
+    Error,
 }
 
 impl From<ChannelRow> for Channel {
@@ -450,6 +464,53 @@ pub async fn notifications(
     Ok(axum::Json(
         rows.into_iter().map(Notification::from).collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadRequest {
+    /// The notifications to mark read (at most 100); leave out to mark every one read.
+    #[schema(max_items = 100)]
+    pub ids: Option<Vec<uuid::Uuid>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MarkReadResponse {
+    /// Notifications still unread.
+    pub unread: i64,
+}
+
+/// Mark notifications read (some, or all).
+#[utoipa::path(post, path = "/api/v1/notifications/read", operation_id = "notifications_mark_read", tag = "channels",
+    security(("bearer" = [])),
+    request_body = MarkReadRequest,
+    responses(
+        (status = 200, description = "How many are still unread", body = MarkReadResponse),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (`ids`)", body = crate::error::ErrorBody),
+    ))]
+pub async fn notifications_mark_read(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiJson(req): ApiJson<MarkReadRequest>,
+) -> Result<axum::Json<MarkReadResponse>, ApiError> {
+    let ids: Option<Vec<String>> = req
+        .ids
+        .map(|v| v.iter().map(|u| u.hyphenated().to_string()).collect());
+    if ids.as_ref().is_some_and(|v| v.len() > 100) {
+        return Err(ApiError::field("ids", "at most 100 at a time"));
+    }
+    let unread = letsgrow_db::channels::mark_notifications_read(
+        &state.db,
+        &who.user.id,
+        ids.as_deref(),
+        chrono::Utc::now().timestamp_millis(),
+    )
+    .await?;
+    Ok(axum::Json(MarkReadResponse { unread }))
 }
 
 #[derive(Serialize, ToSchema)]

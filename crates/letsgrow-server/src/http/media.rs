@@ -52,11 +52,16 @@ pub struct UploadQuery {
     pub filename: Option<String>,
 }
 
+/// The raw bytes of an image file (documentation type for the upload body).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ImageFile(#[allow(dead_code)] Vec<u8>);
+
 /// Upload an image to the media library (the raw file as the body). The type is read from the bytes.
 #[utoipa::path(post, path = "/api/v1/media", operation_id = "media_upload", tag = "posts",
     security(("bearer" = [])),
     params(UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The image file: JPEG, PNG, GIF or WebP, at most 16 MiB"),
+    request_body(content = ImageFile, content_type = "application/octet-stream", description = "The image file: JPEG, PNG, GIF or WebP, at most 16 MiB"),
     responses(
         (status = 201, description = "Stored", body = Media),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),

@@ -78,6 +78,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(channels::disconnect, channels::update))
         .routes(routes!(channels::test))
         .routes(routes!(channels::notifications))
+        .routes(routes!(channels::notifications_mark_read))
         .routes(routes!(channels::platforms))
         .routes(routes!(channels::oauth_start))
         .routes(routes!(channels::oauth_callback))

@@ -106,12 +106,16 @@ pub struct CreatePostRequest {
     pub allow_duplicate: bool,
 }
 
+/// A channel's variant, or `null` to remove it (documentation type).
+#[derive(ToSchema)]
+pub struct VariantOrNull(#[allow(dead_code)] Option<Content>);
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePostRequest {
     pub content: Option<Content>,
     /// Per-channel variants to set (`null` removes a channel's variant).
-    #[schema(value_type = Option<BTreeMap<String, Content>>)]
+    #[schema(value_type = Option<BTreeMap<String, VariantOrNull>>)]
     pub variants: Option<BTreeMap<String, Option<Content>>>,
     /// A new schedule for every channel not yet published.
     pub schedule: Option<Schedule>,
@@ -147,7 +151,9 @@ pub struct PublishedPart {
 pub struct TargetEvent {
     #[schema(format = "date-time")]
     pub at: String,
+    #[schema(value_type = Option<TargetState>)]
     pub from: Option<String>,
+    #[schema(value_type = TargetState)]
     pub to: String,
     pub message: String,
 }
@@ -158,7 +164,8 @@ pub struct PostTarget {
     pub channel_id: String,
     pub platform: Option<Platform>,
     pub handle: Option<String>,
-    /// `draft`, `scheduled`, `publishing`, `published`, `failed` or `unconfirmed`.
+    /// `unconfirmed`: the last attempt's outcome is unknown; the next one checks the platform first.
+    #[schema(value_type = TargetState)]
     pub state: String,
     #[schema(format = "date-time")]
     pub scheduled_at: Option<String>,
@@ -395,10 +402,10 @@ pub struct ListQuery {
     /// Only posts with a target on this channel.
     #[param(max_length = 64)]
     pub channel_id: Option<String>,
-    /// Scheduled at or after (RFC 3339).
+    /// Scheduled at or after (RFC 3339). Drafts without a time are matched by when they were created.
     #[param(format = "date-time", max_length = 64)]
     pub from: Option<String>,
-    /// Scheduled before (RFC 3339).
+    /// Scheduled before (RFC 3339). Drafts without a time are matched by when they were created.
     #[param(format = "date-time", max_length = 64)]
     pub to: Option<String>,
     /// At most this many posts (default 100, max 1000).

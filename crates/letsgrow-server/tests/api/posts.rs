@@ -277,6 +277,61 @@ async fn disconnecting_a_channel_says_which_posts_went_with_it(app: TestApp) {
     assert_eq!(targets.len(), 1);
     assert_eq!(targets[0]["channel_id"], b.as_str());
     assert_eq!(targets[0]["state"], "scheduled");
+
+    // Reading the notification: only this user's, only the ones named.
+    assert!(note["read_at"].is_null());
+    let other = user(&app, "someone-else@example.com").await;
+    let r = app
+        .post_auth(
+            "/api/v1/notifications/read",
+            &other,
+            &json!({"ids": [note["id"]]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["unread"], 0);
+    let unread_before = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["read_at"].is_null())
+        .count() as i64;
+    let r = app
+        .post_auth(
+            "/api/v1/notifications/read",
+            &token,
+            &json!({"ids": [note["id"]]}),
+        )
+        .await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["unread"],
+        unread_before - 1
+    );
+    let notes: Value = app
+        .get_auth("/api/v1/notifications", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let read = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == note["id"])
+        .unwrap();
+    assert!(read["read_at"].is_string(), "{read}");
+    let r = app
+        .post_auth("/api/v1/notifications/read", &token, &json!({}))
+        .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["unread"], 0);
+    let r = app
+        .post_auth(
+            "/api/v1/notifications/read",
+            &token,
+            &json!({"ids": ["not-a-uuid"]}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
 }
 
 async fn scheduled_post_publishes_once_on_time(app: TestApp) {

@@ -334,6 +334,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark notifications read (some, or all). */
+        post: operations["notifications_mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts": {
         parameters: {
             query?: never;
@@ -518,8 +535,7 @@ export type components = {
             rate_limited_until?: string | null;
             /** @description Provider settings (e.g. the webhook format). Never secret. */
             settings: Record<string, never>;
-            /** @description `ok`, `needs_reconnect`, `rate_limited` or `error`. */
-            status: string;
+            status: components["schemas"]["ChannelStatus"];
             /** @description The platform's own message when the status is not `ok`. */
             status_message?: string | null;
         };
@@ -542,6 +558,11 @@ export type components = {
             subreddit?: string | null;
             visibility?: components["schemas"]["MastodonVisibility"] | null;
         };
+        /**
+         * @description A channel's health (documentation type: stored as text).
+         * @enum {string}
+         */
+        ChannelStatus: "ok" | "needs_reconnect" | "rate_limited" | "error";
         /** @description The outcome of [`check`]; serialises to the API's text-check object. */
         CheckResult: {
             entities: components["schemas"]["Entities"];
@@ -641,6 +662,11 @@ export type components = {
             /** @description `ok` */
             status: string;
         };
+        /**
+         * Format: binary
+         * @description The raw bytes of an image file (documentation type for the upload body).
+         */
+        ImageFile: string;
         ImportResult: {
             /** @description True when posts were written (false on `dry_run` or when a bad row stopped the import). */
             committed: boolean;
@@ -667,6 +693,17 @@ export type components = {
             email: string;
             /** @example correct-horse-battery */
             password: string;
+        };
+        MarkReadRequest: {
+            /** @description The notifications to mark read (at most 100); leave out to mark every one read. */
+            ids?: string[] | null;
+        };
+        MarkReadResponse: {
+            /**
+             * Format: int64
+             * @description Notifications still unread.
+             */
+            unread: number;
         };
         /** @enum {string} */
         MastodonVisibility: "public" | "unlisted" | "private" | "direct";
@@ -769,8 +806,8 @@ export type components = {
             published_at?: string | null;
             /** Format: date-time */
             scheduled_at?: string | null;
-            /** @description `draft`, `scheduled`, `publishing`, `published`, `failed` or `unconfirmed`. */
-            state: string;
+            /** @description `unconfirmed`: the last attempt's outcome is unknown; the next one checks the platform first. */
+            state: components["schemas"]["TargetState"];
             /** @description Link to the published post (first part of a thread). */
             url?: string | null;
             variant?: components["schemas"]["Content"] | null;
@@ -882,10 +919,12 @@ export type components = {
         TargetEvent: {
             /** Format: date-time */
             at: string;
-            from?: string | null;
+            from?: components["schemas"]["TargetState"] | null;
             message: string;
-            to: string;
+            to: components["schemas"]["TargetState"];
         };
+        /** @enum {string} */
+        TargetState: "draft" | "scheduled" | "publishing" | "published" | "failed" | "unconfirmed";
         TextCheckRequest: {
             /**
              * Format: int32
@@ -914,7 +953,7 @@ export type components = {
             schedule?: components["schemas"]["Schedule"] | null;
             /** @description Per-channel variants to set (`null` removes a channel's variant). */
             variants?: {
-                [key: string]: components["schemas"]["Content"];
+                [key: string]: components["schemas"]["VariantOrNull"];
             } | null;
         };
         User: {
@@ -929,6 +968,7 @@ export type components = {
             /** @description IANA time zone name. */
             timezone: string;
         };
+        VariantOrNull: components["schemas"]["Content"] | null;
         /** @description One broken rule. */
         Violation: {
             actual?: number | null;
@@ -2056,7 +2096,7 @@ export interface operations {
         /** @description The image file: JPEG, PNG, GIF or WebP, at most 16 MiB */
         requestBody: {
             content: {
-                "application/octet-stream": number[];
+                "application/octet-stream": components["schemas"]["ImageFile"];
             };
         };
         responses: {
@@ -2181,18 +2221,87 @@ export interface operations {
             };
         };
     };
+    notifications_mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            /** @description How many are still unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkReadResponse"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid fields (`ids`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     posts_list: {
         parameters: {
             query?: {
                 /** @description Only posts with a target on this channel. */
                 channel_id?: string;
-                /** @description Scheduled at or after (RFC 3339). */
+                /** @description Scheduled at or after (RFC 3339). Drafts without a time are matched by when they were created. */
                 from?: string;
                 /** @description At most this many posts (default 100, max 1000). */
                 limit?: number;
                 /** @description Only posts with a target in this state. */
                 state?: "draft" | "scheduled" | "publishing" | "published" | "failed" | "unconfirmed";
-                /** @description Scheduled before (RFC 3339). */
+                /** @description Scheduled before (RFC 3339). Drafts without a time are matched by when they were created. */
                 to?: string;
             };
             header?: never;

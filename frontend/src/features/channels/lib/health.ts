@@ -60,8 +60,11 @@ export function channelHealth(
     }
     case "error":
       return { label: "Error", tone: "danger", detail: detail ?? "The last check failed." };
-    default:
-      return { label: channel.status.replaceAll("_", " "), tone: "neutral", detail };
+    default: {
+      // A status a newer server may add: show it as words.
+      const status: string = channel.status;
+      return { label: status.replaceAll("_", " "), tone: "neutral", detail };
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { wallTime } from "@/lib/zoned-time";
 import { STATE_STYLES, stateStyle } from "../lib/states";
 import { makePost, makeTarget } from "../test-data";
+import type { PostTarget } from "../api/types";
 import { TargetChip } from "./calendar/target-chip";
 import { StateBadge } from "./state-badge";
 
@@ -24,7 +25,7 @@ const EXPECTED = {
   unconfirmed: ["purple", "purple"],
 } as const;
 
-function chip(state: string, url: string | null = null) {
+function chip(state: PostTarget["state"], url: string | null = null) {
   const target = makeTarget({ state, url, scheduled_at: "2026-12-01T09:05:00Z" });
   const at = new Date("2026-12-01T09:05:00Z");
   const view = render(
@@ -47,7 +48,7 @@ describe("state colours", () => {
 
   it("colours calendar chips the same way, and only scheduled and draft chips drag", () => {
     for (const [state, [tone]] of Object.entries(EXPECTED)) {
-      const el = chip(state);
+      const el = chip(state as PostTarget["state"]);
       expect(el.dataset.tone).toBe(tone);
       expect(el.getAttribute("draggable")).toBe(String(state === "scheduled" || state === "draft"));
       el.unmount();

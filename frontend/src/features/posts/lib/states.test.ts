@@ -24,7 +24,7 @@ describe("post actions by state", () => {
 
   it("polls only while something can still change by itself", () => {
     expect(anyMoving([makePost({ targets: [makeTarget({ state: "published" })] })])).toBe(false);
-    for (const state of ["scheduled", "publishing", "unconfirmed"]) {
+    for (const state of ["scheduled", "publishing", "unconfirmed"] as const) {
       expect(anyMoving([makePost({ targets: [makeTarget({ state })] })])).toBe(true);
     }
   });
