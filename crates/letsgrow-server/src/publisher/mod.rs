@@ -1,8 +1,8 @@
 //! The scheduler and the publish workers.
 //!
-//! One loop per process ([`Publisher::run`]) keeps the upcoming due instants
-//! in memory (a sorted list refreshed from the database), sleeps until the
-//! earliest, and is woken early by [`Wake::poke`] (this process wrote
+//! One loop per process ([`Publisher::run`]) reads the earliest due instant
+//! (two probes of a partial index, whatever the backlog), sleeps until it,
+//! and is woken early by [`Wake::poke`] (this process wrote
 //! something due), by PostgreSQL `NOTIFY letsgrow_due` (another process did),
 //! or by a short poll. When something is due it leases channels
 //! (`letsgrow_db::posts::claim_channels`) and runs one task per channel that
@@ -44,8 +44,6 @@ impl Wake {
     }
 }
 
-/// How many upcoming due instants are kept in memory.
-const HORIZON: i64 = 512;
 /// How often leases that expired in `publishing` are returned to reconciliation.
 const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
@@ -147,16 +145,15 @@ impl Publisher {
             }
             // The earliest future due instant bounds the sleep.
             let now = now_ms();
-            let upcoming = repo::next_due(&db, HORIZON).await.unwrap_or_else(|e| {
+            let (earliest, next_future) = repo::next_due(&db, now).await.unwrap_or_else(|e| {
                 tracing::error!(error = %e, "could not read due times");
-                Vec::new()
+                (None, None)
             });
-            let next_future = upcoming.iter().copied().find(|t| *t > now);
             let mut sleep = poll;
             if let Some(t) = next_future {
                 sleep = sleep.min(Duration::from_millis(u64::try_from(t - now).unwrap_or(0)));
             }
-            let due_now = upcoming.first().is_some_and(|t| *t <= now);
+            let due_now = earliest.is_some_and(|t| t <= now);
             if due_now && tasks.len() >= concurrency {
                 // Busy: go again as soon as a channel task frees a slot.
                 sleep = poll;
@@ -165,8 +162,15 @@ impl Publisher {
                 () = &mut shutdown => break,
                 () = this.state.wake.wait() => {},
                 Some(res) = tasks.join_next(), if !tasks.is_empty() => {
-                    if let Err(e) = res {
-                        tracing::error!(error = %e, "a channel task panicked; its leases expire and are reconciled");
+                    // Collect every task that has finished, then lease once for all their slots.
+                    let mut done = vec![res];
+                    while let Some(res) = tasks.try_join_next() {
+                        done.push(res);
+                    }
+                    for res in done {
+                        if let Err(e) = res {
+                            tracing::error!(error = %e, "a channel task panicked; its leases expire and are reconciled");
+                        }
                     }
                 },
                 () = tokio::time::sleep(sleep) => {},
