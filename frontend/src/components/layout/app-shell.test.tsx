@@ -32,6 +32,19 @@ describe("AppShell", () => {
     expect(document.activeElement).toBe(toggle);
   });
 
+  it("puts the notifications bell in the top bar between the theme toggle and the account menu", () => {
+    render(
+      <AppShell userMenu={<span>menu</span>} notifications={<button type="button">bell</button>}>
+        content
+      </AppShell>,
+    );
+    const header = screen.getByRole("banner");
+    const order = [screen.getByTestId("theme-toggle"), screen.getByRole("button", { name: "bell" }), screen.getByText("menu")];
+    expect(order.every((el) => header.contains(el))).toBe(true);
+    expect(order[0]!.compareDocumentPosition(order[1]!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(order[1]!.compareDocumentPosition(order[2]!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
   it("offers a skip link to the main content", () => {
     render(<AppShell userMenu={null}>content</AppShell>);
     expect(screen.getByRole("link", { name: "Skip to content" }).getAttribute("href")).toBe("#main");

@@ -13,10 +13,12 @@ import { ThemeToggle } from "./theme-toggle";
  * Sidebar + top bar. From `lg` up the sidebar is always shown; below it becomes a
  * drawer opened from the menu button (modal: Escape closes, focus returns).
  */
-export function AppShell({ userMenu, notices, children }: {
+export function AppShell({ userMenu, notices, notifications, children }: {
   userMenu: ReactNode;
   /** Top-bar indicators (e.g. channels that need reconnecting); composed by the route. */
   notices?: ReactNode;
+  /** The notifications bell, beside the account menu; composed by the route. */
+  notifications?: ReactNode;
   children: ReactNode;
 }) {
   const navOpen = useShellStore((s) => s.navOpen);
@@ -136,6 +138,7 @@ export function AppShell({ userMenu, notices, children }: {
           <div className="ml-auto flex items-center gap-1 sm:gap-2">
             {notices}
             <ThemeToggle />
+            {notifications}
             {userMenu}
           </div>
         </header>

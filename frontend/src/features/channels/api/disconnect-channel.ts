@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "@/api/client";
+import { notificationKeys } from "@/api/notifications";
 import { channelKeys } from "./keys";
 import type { Channel } from "./types";
 
@@ -14,7 +15,7 @@ export function useDisconnectChannel() {
     onSuccess: (_, id) => {
       queryClient.setQueryData<Channel[]>(channelKeys.list(), (old) => old?.filter((c) => c.id !== id));
       void queryClient.invalidateQueries({ queryKey: channelKeys.all });
-      void queryClient.invalidateQueries({ queryKey: channelKeys.notifications() });
+      void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
     },
   });
 }

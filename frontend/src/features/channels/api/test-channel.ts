@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "@/api/client";
+import { notificationKeys } from "@/api/notifications";
 import { channelKeys } from "./keys";
 import type { Channel } from "./types";
 
@@ -16,7 +17,7 @@ export function useTestChannel() {
         old?.map((c) => (c.id === channel.id ? channel : c)),
       );
       // A failed check may have raised a "needs reconnect" notification.
-      void queryClient.invalidateQueries({ queryKey: channelKeys.notifications() });
+      void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
     },
   });
 }

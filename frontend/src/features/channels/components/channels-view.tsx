@@ -2,6 +2,7 @@
 
 import { Suspense, useRef, useState } from "react";
 import { errorMessage } from "@/api/errors";
+import { useNotifications } from "@/api/notifications";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Icon } from "@/components/ui/icons";
@@ -9,7 +10,6 @@ import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { PageLoader } from "@/components/ui/spinner";
 import { useChannels } from "../api/list-channels";
-import { useNotifications } from "../api/list-notifications";
 import { needsReconnect } from "../lib/health";
 import { ChannelCard } from "./channel-card";
 import { ConnectPanel } from "./connect-panel";

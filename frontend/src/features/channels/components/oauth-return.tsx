@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef } from "react";
 import toast from "react-hot-toast";
+import { notificationKeys } from "@/api/notifications";
 import { useSession } from "@/api/session";
 import { channelKeys } from "../api/keys";
 import { channelsQueryOptions } from "../api/list-channels";
@@ -63,7 +64,7 @@ export function OAuthReturn() {
       } catch {
         // The list shows its own error; the connection itself succeeded.
       }
-      void queryClient.invalidateQueries({ queryKey: channelKeys.notifications() }); // a reconnect may clear one
+      void queryClient.invalidateQueries({ queryKey: notificationKeys.all }); // a reconnect may clear one
       toast.success(text, { id: "oauth-return" });
       router.replace("/channels/");
     })();
