@@ -190,8 +190,16 @@ pub struct NotificationRow {
     pub title: String,
     pub body: String,
     pub channel_id: Option<String>,
+    pub post_id: Option<String>,
     pub created_at: i64,
     pub read_at: Option<i64>,
+}
+
+/// What a notification is about, beyond its user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct About<'a> {
+    pub channel_id: Option<&'a str>,
+    pub post_id: Option<&'a str>,
 }
 
 pub async fn notify(
@@ -200,16 +208,16 @@ pub async fn notify(
     kind: &str,
     title: &str,
     body: &str,
-    channel_id: Option<&str>,
+    about: About<'_>,
     now_ms: i64,
 ) -> DbResult<()> {
-    let sql = "INSERT INTO notifications (id, user_id, kind, title, body, channel_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    on_pool!(db, pool => sqlx::query(sql).bind(new_id()).bind(user_id).bind(kind).bind(title).bind(body).bind(channel_id).bind(now_ms).execute(pool).await.map(|_| ())?);
+    let sql = "INSERT INTO notifications (id, user_id, kind, title, body, channel_id, post_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_pool!(db, pool => sqlx::query(sql).bind(new_id()).bind(user_id).bind(kind).bind(title).bind(body).bind(about.channel_id).bind(about.post_id).bind(now_ms).execute(pool).await.map(|_| ())?);
     Ok(())
 }
 
 pub async fn notifications(db: &Db, user_id: &str, limit: i64) -> DbResult<Vec<NotificationRow>> {
-    let sql = "SELECT id, user_id, kind, title, body, channel_id, created_at, read_at FROM notifications \
+    let sql = "SELECT id, user_id, kind, title, body, channel_id, post_id, created_at, read_at FROM notifications \
                WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, NotificationRow>(sql).bind(user_id).bind(limit).fetch_all(pool).await?),

@@ -237,7 +237,7 @@ impl ChannelService {
                     "channel_disconnected",
                     &format!("{} ({}) was disconnected", row.handle, row.platform),
                     &format!("{pending} post(s) for it that had not been published were removed with it. Posts already published stay on the platform."),
-                    None,
+                    repo::About::default(),
                     now_ms(),
                 )
                 .await?;
@@ -294,7 +294,10 @@ impl ChannelService {
                         "channel_needs_reconnect",
                         &format!("Reconnect {} ({})", row.handle, row.platform),
                         &format!("LetsGrow can no longer publish to this channel: {msg}. Reconnect it on the Channels page."),
-                        Some(&row.id),
+                        repo::About {
+                            channel_id: Some(&row.id),
+                            post_id: None,
+                        },
                         now,
                     )
                     .await?;

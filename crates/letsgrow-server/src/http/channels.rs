@@ -424,15 +424,29 @@ pub async fn test(
 #[derive(Serialize, ToSchema)]
 pub struct Notification {
     pub id: String,
-    /// e.g. `channel_needs_reconnect`.
+    #[schema(value_type = NotificationKind)]
     pub kind: String,
     pub title: String,
     pub body: String,
     pub channel_id: Option<String>,
+    /// The post it is about (e.g. `publish_failed`).
+    pub post_id: Option<String>,
     #[schema(format = "date-time")]
     pub created_at: String,
     #[schema(format = "date-time")]
     pub read_at: Option<String>,
+}
+
+/// What a notification is about (documentation type: stored as text).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A channel lost access (`channel_id`): reconnect it.
+    ChannelNeedsReconnect,
+    /// A channel was disconnected and its unpublished posts went with it.
+    ChannelDisconnected,
+    /// A post could not be published to a channel (`post_id`, `channel_id`).
+    PublishFailed,
 }
 
 impl From<NotificationRow> for Notification {
@@ -443,6 +457,7 @@ impl From<NotificationRow> for Notification {
             title: n.title,
             body: n.body,
             channel_id: n.channel_id,
+            post_id: n.post_id,
             created_at: rfc3339(n.created_at),
             read_at: n.read_at.map(rfc3339),
         }

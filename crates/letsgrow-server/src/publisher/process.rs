@@ -132,7 +132,10 @@ impl Publisher {
             "publish_failed",
             &title,
             &body,
-            Some(&t.channel_id),
+            letsgrow_db::channels::About {
+                channel_id: Some(&t.channel_id),
+                post_id: Some(&t.post_id),
+            },
             now_ms(),
         )
         .await

@@ -546,8 +546,10 @@ async fn platform_refusal_fails_visibly_and_retry_publishes(app: TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|n| n["kind"] == "publish_failed"),
-        "{notes}"
+            .any(|n| n["kind"] == "publish_failed"
+                && n["post_id"] == id
+                && n["channel_id"] == a.as_str()),
+        "the notification names the post and the channel: {notes}"
     );
     // Retry just that target.
     let r = app

@@ -734,12 +734,18 @@ export type components = {
             /** Format: date-time */
             created_at: string;
             id: string;
-            /** @description e.g. `channel_needs_reconnect`. */
-            kind: string;
+            kind: components["schemas"]["NotificationKind"];
+            /** @description The post it is about (e.g. `publish_failed`). */
+            post_id?: string | null;
             /** Format: date-time */
             read_at?: string | null;
             title: string;
         };
+        /**
+         * @description What a notification is about (documentation type: stored as text).
+         * @enum {string}
+         */
+        NotificationKind: "channel_needs_reconnect" | "channel_disconnected" | "publish_failed";
         OAuthStartRequest: {
             /** @description Mastodon: the instance, e.g. `https://mastodon.social`. */
             instance_url?: string | null;

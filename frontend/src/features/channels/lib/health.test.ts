@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeChannel } from "../test-data";
+import type { AppNotification } from "../api/types";
 import { formatLocalTime, needsReconnect, reconnectNotices, sentence } from "./health";
 
 describe("health helpers", () => {
@@ -25,7 +26,7 @@ describe("health helpers", () => {
     const notices = reconnectNotices([
       { ...base, id: "3", kind: "channel_needs_reconnect", body: "newest", channel_id: "b" },
       { ...base, id: "2", kind: "channel_needs_reconnect", body: "older", channel_id: "b" },
-      { ...base, id: "1", kind: "something_else", body: "x", channel_id: "c" },
+      { ...base, id: "1", kind: "something_else" as AppNotification["kind"], body: "x", channel_id: "c" },
       { ...base, id: "0", kind: "channel_needs_reconnect", body: "read", channel_id: "d", read_at: "2026-11-27T10:00:00Z" },
     ]);
     expect([...notices.keys()]).toEqual(["b"]);

@@ -1,3 +1,4 @@
+import type { AppNotification } from "@/api/notifications";
 import { describe, expect, it } from "vitest";
 import { makeNotification } from "../test-data";
 import { badgeText, bellLabel, markRead, notificationHref, relativeTime, unreadCount } from "./notifications";
@@ -23,7 +24,8 @@ describe("notificationHref", () => {
     expect(notificationHref({ kind: "publish_failed", channel_id: null })).toBe("/queue/?state=failed");
     expect(notificationHref({ kind: "publish_failed", channel_id: "c1" })).toBe("/queue/?state=failed&channel_id=c1");
     expect(notificationHref({ kind: "channel_needs_reconnect", channel_id: "c1" })).toBe("/channels/");
-    expect(notificationHref({ kind: "something_new", channel_id: "c1" })).toBe("/channels/");
+    expect(notificationHref({ kind: "publish_failed", channel_id: "c1", post_id: "p 1" })).toBe("/posts/view/?id=p+1");
+    expect(notificationHref({ kind: "something_new" as AppNotification["kind"], channel_id: "c1" })).toBe("/channels/");
     expect(notificationHref({ kind: "channel_disconnected", channel_id: null })).toBeNull();
   });
 });

@@ -16,12 +16,14 @@ export function bellLabel(unread: number): string {
 }
 
 /**
- * Where a notification leads. A failed publish goes to the queue filtered to failed
+ * Where a notification leads. A failed publish goes to its post (where Retry is), or,
+ * for notifications written before they named the post, to the queue filtered to failed
  * posts (and to its channel when it names one); anything else about a channel goes to
  * the Channels page. A disconnected channel is gone, so its notification leads nowhere.
  */
-export function notificationHref(n: Pick<AppNotification, "kind" | "channel_id">): string | null {
+export function notificationHref(n: Pick<AppNotification, "kind" | "channel_id"> & { post_id?: string | null }): string | null {
   if (n.kind === "publish_failed") {
+    if (n.post_id) return `/posts/view/?${new URLSearchParams({ id: n.post_id }).toString()}`;
     const query = new URLSearchParams({ state: "failed" });
     if (n.channel_id) query.set("channel_id", n.channel_id);
     return `/queue/?${query.toString()}`;
