@@ -238,6 +238,19 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// A raw request body of at most `limit` bytes (413 `payload_too_large` above).
+pub(crate) async fn read_limited(req: Request, limit: usize) -> Result<bytes::Bytes, ApiError> {
+    axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("The upload is larger than the limit of {limit} bytes."),
+            )
+            .with_detail("limit_bytes", limit)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

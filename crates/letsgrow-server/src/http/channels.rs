@@ -1,4 +1,4 @@
-//! `/api/v1/channels*` and `/api/v1/notifications`: thin handlers over `ChannelService`.
+//! `/api/v1/channels*`: thin handlers over `ChannelService`.
 
 use crate::channels::{ChannelError, ConnectRequest};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use letsgrow_core::Platform;
-use letsgrow_db::channels::{ChannelRow, NotificationRow};
+use letsgrow_db::channels::ChannelRow;
 use letsgrow_providers::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -419,113 +419,6 @@ pub async fn test(
     Ok(axum::Json(
         state.channels.test(&who.user.id, &id).await?.into(),
     ))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Notification {
-    pub id: String,
-    #[schema(value_type = NotificationKind)]
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub channel_id: Option<String>,
-    /// The post it is about (e.g. `publish_failed`).
-    pub post_id: Option<String>,
-    #[schema(format = "date-time")]
-    pub created_at: String,
-    #[schema(format = "date-time")]
-    pub read_at: Option<String>,
-}
-
-/// What a notification is about (documentation type: stored as text).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NotificationKind {
-    /// A channel lost access (`channel_id`): reconnect it.
-    ChannelNeedsReconnect,
-    /// A channel was disconnected and its unpublished posts went with it.
-    ChannelDisconnected,
-    /// A post could not be published to a channel (`post_id`, `channel_id`).
-    PublishFailed,
-}
-
-impl From<NotificationRow> for Notification {
-    fn from(n: NotificationRow) -> Self {
-        Notification {
-            id: n.id,
-            kind: n.kind,
-            title: n.title,
-            body: n.body,
-            channel_id: n.channel_id,
-            post_id: n.post_id,
-            created_at: rfc3339(n.created_at),
-            read_at: n.read_at.map(rfc3339),
-        }
-    }
-}
-
-/// In-app notifications, newest first (the latest 50).
-#[utoipa::path(get, path = "/api/v1/notifications", operation_id = "notifications_list", tag = "channels",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Notifications", body = Vec<Notification>),
-        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
-    ))]
-pub async fn notifications(
-    State(state): State<AppState>,
-    Authenticated(who): Authenticated,
-) -> Result<axum::Json<Vec<Notification>>, ApiError> {
-    let rows = letsgrow_db::channels::notifications(&state.db, &who.user.id, 50).await?;
-    Ok(axum::Json(
-        rows.into_iter().map(Notification::from).collect(),
-    ))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MarkReadRequest {
-    /// The notifications to mark read (at most 100); leave out to mark every one read.
-    #[schema(max_items = 100)]
-    pub ids: Option<Vec<uuid::Uuid>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MarkReadResponse {
-    /// Notifications still unread.
-    pub unread: i64,
-}
-
-/// Mark notifications read (some, or all).
-#[utoipa::path(post, path = "/api/v1/notifications/read", operation_id = "notifications_mark_read", tag = "channels",
-    security(("bearer" = [])),
-    request_body = MarkReadRequest,
-    responses(
-        (status = 200, description = "How many are still unread", body = MarkReadResponse),
-        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
-        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
-        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
-        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
-        (status = 422, description = "Invalid fields (`ids`)", body = crate::error::ErrorBody),
-    ))]
-pub async fn notifications_mark_read(
-    State(state): State<AppState>,
-    Authenticated(who): Authenticated,
-    ApiJson(req): ApiJson<MarkReadRequest>,
-) -> Result<axum::Json<MarkReadResponse>, ApiError> {
-    let ids: Option<Vec<String>> = req
-        .ids
-        .map(|v| v.iter().map(|u| u.hyphenated().to_string()).collect());
-    if ids.as_ref().is_some_and(|v| v.len() > 100) {
-        return Err(ApiError::field("ids", "at most 100 at a time"));
-    }
-    let unread = letsgrow_db::channels::mark_notifications_read(
-        &state.db,
-        &who.user.id,
-        ids.as_deref(),
-        chrono::Utc::now().timestamp_millis(),
-    )
-    .await?;
-    Ok(axum::Json(MarkReadResponse { unread }))
 }
 
 #[derive(Serialize, ToSchema)]

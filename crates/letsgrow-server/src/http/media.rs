@@ -75,7 +75,7 @@ pub async fn upload(
     ApiQuery(q): ApiQuery<UploadQuery>,
     req: axum::extract::Request,
 ) -> Result<(StatusCode, axum::Json<Media>), ApiError> {
-    let body = crate::http::posts::read_limited(req, MAX_UPLOAD_BYTES).await?;
+    let body = crate::extract::read_limited(req, MAX_UPLOAD_BYTES).await?;
     if q.filename.as_ref().is_some_and(|f| f.chars().count() > 255) {
         return Err(ApiError::field(
             "filename",

@@ -2,9 +2,12 @@
 
 pub mod auth;
 pub mod channels;
+pub mod csv;
 pub mod media;
+pub mod notifications;
 pub mod ops;
 pub mod posts;
+pub mod schedule;
 pub mod text;
 pub mod ui;
 
@@ -40,6 +43,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
         (name = "auth", description = "Accounts and sessions"),
         (name = "channels", description = "Connected accounts and webhook destinations"),
         (name = "posts", description = "Compose, schedule, publish; queue slots, CSV, media"),
+        (name = "notifications", description = "What went wrong with a channel or a post"),
         (name = "text", description = "Per-platform text rules"),
         (name = "ops", description = "Operations"),
     ),
@@ -77,8 +81,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(channels::list, channels::connect))
         .routes(routes!(channels::disconnect, channels::update))
         .routes(routes!(channels::test))
-        .routes(routes!(channels::notifications))
-        .routes(routes!(channels::notifications_mark_read))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
         .routes(routes!(channels::platforms))
         .routes(routes!(channels::oauth_start))
         .routes(routes!(channels::oauth_callback))
@@ -86,10 +90,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::get, posts::update))
         .routes(routes!(posts::cancel))
         .routes(routes!(posts::publish_now))
-        .routes(routes!(posts::import_csv))
-        .routes(routes!(posts::export_csv))
-        .routes(routes!(posts::slots_get, posts::slots_set))
-        .routes(routes!(posts::resolve))
+        .routes(routes!(csv::import_csv))
+        .routes(routes!(csv::export_csv))
+        .routes(routes!(schedule::slots_get, schedule::slots_set))
+        .routes(routes!(schedule::resolve))
         .routes(routes!(media::upload, media::list))
         .routes(routes!(media::public))
         .routes(routes!(text::check))
