@@ -118,7 +118,8 @@ pub async fn list(
 pub struct SignedQuery {
     /// Unix seconds.
     pub expires: i64,
-    #[param(max_length = 128)]
+    /// The link's HMAC-SHA256, hex.
+    #[param(pattern = "^[0-9a-f]{64}$")]
     pub sig: String,
 }
 
@@ -126,7 +127,7 @@ pub struct SignedQuery {
 #[utoipa::path(get, path = "/api/v1/media/{id}/public", operation_id = "media_public", tag = "posts",
     params(("id" = String, Path, description = "Media id"), SignedQuery),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = ImageFile),
         (status = 404, description = "No such file, or the link expired or is forged", body = crate::error::ErrorBody),
         (status = 422, description = "Malformed link", body = crate::error::ErrorBody),
     ))]

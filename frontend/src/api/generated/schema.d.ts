@@ -2158,6 +2158,7 @@ export interface operations {
             query: {
                 /** @description Unix seconds. */
                 expires: number;
+                /** @description The link's HMAC-SHA256, hex. */
                 sig: string;
             };
             header?: never;
@@ -2175,7 +2176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": number[];
+                    "application/octet-stream": components["schemas"]["ImageFile"];
                 };
             };
             /** @description No such file, or the link expired or is forged */
