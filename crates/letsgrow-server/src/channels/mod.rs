@@ -33,6 +33,9 @@ pub enum ChannelError {
     Unreachable(String),
     #[error("rate limited")]
     RateLimited(Option<std::time::Duration>),
+    /// The channel changed between reading and writing it; nothing was saved.
+    #[error("the channel changed meanwhile")]
+    Changed,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -63,6 +66,51 @@ pub struct ChannelService {
     registry: Registry,
     /// OAuth apps configured per platform (`[platforms.<id>]`).
     clients: std::collections::BTreeMap<Platform, letsgrow_providers::OAuthClient>,
+}
+
+/// The request field a settings key is reported under.
+fn settings_field(key: &str) -> &'static str {
+    match key {
+        "subreddit" => "settings.subreddit",
+        "flair_id" => "settings.flair_id",
+        "visibility" => "settings.visibility",
+        "spoiler_text" => "settings.spoiler_text",
+        "language" => "settings.language",
+        _ => "settings",
+    }
+}
+
+/// The channel's settings with the user's `(key, value)` changes applied.
+fn merged_settings(
+    row: &ChannelRow,
+    changes: &[(&'static str, &str)],
+) -> Result<String, ChannelError> {
+    let platform: Platform = row
+        .platform
+        .parse()
+        .map_err(|_| ChannelError::Internal(format!("unknown platform {}", row.platform)))?;
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&row.settings).unwrap_or_else(|_| serde_json::json!({}));
+    if !settings.is_object() {
+        settings = serde_json::json!({});
+    }
+    let mut errors = Vec::new();
+    for (key, value) in changes {
+        match letsgrow_providers::channel_settings::check(platform, key, value) {
+            Ok(Some(v)) => settings[*key] = serde_json::Value::String(v),
+            Ok(None) => {
+                if let Some(m) = settings.as_object_mut() {
+                    m.remove(*key);
+                }
+            }
+            Err(message) => errors.push((settings_field(key), message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(settings.to_string())
+    } else {
+        Err(ChannelError::Validation(errors))
+    }
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -249,6 +297,44 @@ impl ChannelService {
     }
 
     /// A harmless connectivity check that records the channel's health.
+    /// Pauses or resumes publishing and changes the user's publishing
+    /// settings (`(key, value)`, checked per platform by
+    /// `letsgrow_providers::channel_settings`; an empty value restores the
+    /// default). Every setting is checked before anything is saved.
+    pub async fn update(
+        &self,
+        user_id: &str,
+        id: &str,
+        paused: Option<bool>,
+        settings: &[(&'static str, &str)],
+    ) -> Result<ChannelRow, ChannelError> {
+        let now = now_ms();
+        let mut row = repo::get_for_user(&self.db, user_id, id)
+            .await?
+            .ok_or(ChannelError::NotFound)?;
+        let merged = if settings.is_empty() {
+            None
+        } else {
+            Some(merged_settings(&row, settings)?)
+        };
+        if let Some(p) = paused {
+            let at = if p {
+                Some(row.paused_at.unwrap_or(now))
+            } else {
+                None
+            };
+            row = repo::set_paused(&self.db, user_id, id, at, now)
+                .await?
+                .ok_or(ChannelError::NotFound)?;
+        }
+        if let Some(merged) = merged {
+            row = repo::set_settings(&self.db, user_id, id, &row.settings, &merged, now)
+                .await?
+                .ok_or(ChannelError::Changed)?;
+        }
+        Ok(row)
+    }
+
     pub async fn test(&self, user_id: &str, id: &str) -> Result<ChannelRow, ChannelError> {
         let row = repo::get_for_user(&self.db, user_id, id)
             .await?

@@ -68,12 +68,13 @@ impl CallbackError {
                 "rate_limited",
                 "The platform is rate-limiting LetsGrow; try again in a few minutes.".to_owned(),
             ),
-            ChannelError::Validation(_) | ChannelError::Unsupported(_) | ChannelError::NotFound => {
-                (
-                    "invalid_request",
-                    "The connection request was not valid.".to_owned(),
-                )
-            }
+            ChannelError::Validation(_)
+            | ChannelError::Unsupported(_)
+            | ChannelError::NotFound
+            | ChannelError::Changed => (
+                "invalid_request",
+                "The connection request was not valid.".to_owned(),
+            ),
             ChannelError::Internal(m) => {
                 tracing::error!(error = %m, "OAuth callback failed");
                 (

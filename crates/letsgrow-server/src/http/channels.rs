@@ -42,6 +42,10 @@ impl From<ChannelError> for ApiError {
             ChannelError::RateLimited(wait) => {
                 ApiError::rate_limited(wait.map(retry_after_secs).unwrap_or(60))
             }
+            ChannelError::Changed => ApiError::new(
+                ErrorCode::Conflict,
+                "The channel changed while saving. Reload it and try again.",
+            ),
             ChannelError::Internal(m) => ApiError::internal(m),
         }
     }
@@ -283,47 +287,22 @@ impl MastodonVisibility {
     }
 }
 
-/// Merges the user's settings into the channel's, checked per platform.
-fn merged_settings(
-    row: &ChannelRow,
-    update: &ChannelSettingsUpdate,
-) -> Result<serde_json::Value, ApiError> {
-    let platform: Platform = row
-        .platform
-        .parse()
-        .map_err(|_| ApiError::internal(format!("unknown platform {}", row.platform)))?;
-    let mut settings: serde_json::Value =
-        serde_json::from_str(&row.settings).unwrap_or_else(|_| serde_json::json!({}));
-    if !settings.is_object() {
-        settings = serde_json::json!({});
-    }
-    let fields = [
-        ("subreddit", update.subreddit.as_deref()),
-        ("flair_id", update.flair_id.as_deref()),
-        (
-            "visibility",
-            update.visibility.map(MastodonVisibility::as_str),
-        ),
-        ("spoiler_text", update.spoiler_text.as_deref()),
-        ("language", update.language.as_deref()),
-    ];
-    let mut errors = FieldErrors::default();
-    for (key, value) in fields {
-        let Some(value) = value else { continue };
-        match letsgrow_providers::channel_settings::check(platform, key, value) {
-            Ok(Some(v)) => settings[key] = serde_json::Value::String(v),
-            Ok(None) => {
-                if let Some(m) = settings.as_object_mut() {
-                    m.remove(key);
-                }
-            }
-            Err(message) => errors.add(&format!("settings.{key}"), message),
-        }
-    }
-    if errors.0.is_empty() {
-        Ok(settings)
-    } else {
-        Err(ApiError::validation(errors))
+impl ChannelSettingsUpdate {
+    /// The fields sent, as `(settings key, value)`.
+    fn changes(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("subreddit", self.subreddit.as_deref()),
+            ("flair_id", self.flair_id.as_deref()),
+            (
+                "visibility",
+                self.visibility.map(MastodonVisibility::as_str),
+            ),
+            ("spoiler_text", self.spoiler_text.as_deref()),
+            ("language", self.language.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
     }
 }
 
@@ -348,58 +327,20 @@ pub async fn update(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<UpdateChannelRequest>,
 ) -> Result<axum::Json<Channel>, ApiError> {
-    let now = chrono::Utc::now().timestamp_millis();
-    if let Some(update) = &req.settings {
-        // Refuse bad settings before anything (the pause) is applied.
-        let current = letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("There is no such channel."))?;
-        merged_settings(&current, update)?;
+    let changes = req
+        .settings
+        .as_ref()
+        .map(ChannelSettingsUpdate::changes)
+        .unwrap_or_default();
+    let row = state
+        .channels
+        .update(&who.user.id, &id, req.paused, &changes)
+        .await?;
+    if req.paused == Some(false) {
+        // Posts that came due while paused go out now.
+        state.wake.poke();
     }
-    let row = match req.paused {
-        Some(p) => {
-            let current = letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("There is no such channel."))?;
-            let at = if p {
-                Some(current.paused_at.unwrap_or(now))
-            } else {
-                None
-            };
-            let row =
-                letsgrow_db::channels::set_paused(&state.db, &who.user.id, &id, at, now).await?;
-            if !p {
-                // Posts that came due while paused go out now.
-                state.wake.poke();
-            }
-            row
-        }
-        None => letsgrow_db::channels::get_for_user(&state.db, &who.user.id, &id).await?,
-    };
-    let row = match (row, &req.settings) {
-        (Some(current), Some(update)) => {
-            let merged = merged_settings(&current, update)?.to_string();
-            let updated = letsgrow_db::channels::set_settings(
-                &state.db,
-                &who.user.id,
-                &id,
-                &current.settings,
-                &merged,
-                now,
-            )
-            .await?;
-            if updated.is_none() {
-                return Err(ApiError::new(
-                    ErrorCode::Conflict,
-                    "The channel changed while saving. Reload it and try again.",
-                ));
-            }
-            updated
-        }
-        (row, _) => row,
-    };
-    row.map(|r| axum::Json(r.into()))
-        .ok_or_else(|| ApiError::not_found("There is no such channel."))
+    Ok(axum::Json(row.into()))
 }
 
 /// Check that a channel still works (a harmless read) and record its health.
