@@ -36,6 +36,7 @@ export function useNotifications({ poll = false }: { poll?: boolean } = {}) {
   return useQuery({
     ...notificationsQueryOptions(),
     enabled: authenticated,
-    ...(poll ? { refetchInterval: NOTIFICATIONS_POLL_MS, refetchOnWindowFocus: true } : {}),
+    // Fresh for 5 s only (not the app's 30 s), so coming back to the tab shows new ones at once.
+    ...(poll ? { refetchInterval: NOTIFICATIONS_POLL_MS, refetchOnWindowFocus: true, staleTime: 5_000 } : {}),
   });
 }

@@ -283,7 +283,7 @@ impl ChannelService {
                     &self.db,
                     user_id,
                     "channel_disconnected",
-                    &format!("{} ({}) was disconnected", row.handle, row.platform),
+                    &format!("{} was disconnected", crate::publisher::channel_label(&row)),
                     &format!("{pending} post(s) for it that had not been published were removed with it. Posts already published stay on the platform."),
                     repo::About::default(),
                     now_ms(),
@@ -378,7 +378,7 @@ impl ChannelService {
                         &self.db,
                         &row.user_id,
                         "channel_needs_reconnect",
-                        &format!("Reconnect {} ({})", row.handle, row.platform),
+                        &format!("Reconnect {}", crate::publisher::channel_label(row)),
                         &format!("LetsGrow can no longer publish to this channel: {msg}. Reconnect it on the Channels page."),
                         repo::About {
                             channel_id: Some(&row.id),

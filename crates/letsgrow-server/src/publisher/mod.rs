@@ -23,6 +23,8 @@
 
 mod process;
 
+pub(crate) use process::channel_label;
+
 use crate::state::AppState;
 use letsgrow_db::posts as repo;
 use std::sync::Arc;

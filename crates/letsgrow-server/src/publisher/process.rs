@@ -121,7 +121,7 @@ impl Publisher {
 
     async fn notify_failure(&self, t: &TargetRow, o: &Outcome) {
         let handle = match letsgrow_db::channels::get(&self.state.db, &t.channel_id).await {
-            Ok(Some(c)) => format!("{} ({})", c.handle, c.platform),
+            Ok(Some(c)) => channel_label(&c),
             _ => "a channel".to_owned(),
         };
         let title = format!("A post to {handle} failed");
@@ -634,5 +634,13 @@ fn wait_until(t: &TargetRow, until: i64, message: String) -> Outcome {
         message,
         part: None,
         notify: false,
+    }
+}
+
+/// "@alice on Bluesky": how notifications name a channel.
+pub(crate) fn channel_label(c: &ChannelRow) -> String {
+    match c.platform.parse::<Platform>() {
+        Ok(p) => format!("{} on {}", c.handle, p.display_name()),
+        Err(_) => c.handle.clone(),
     }
 }

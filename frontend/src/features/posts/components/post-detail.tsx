@@ -219,7 +219,9 @@ function TargetCard({ post, target, timezone }: { post: Post; target: PostTarget
         <div className="px-5 pb-3">
           <Notice tone={target.state === "failed" ? "error" : "warn"} testId="target-error">
             <p className="break-words">
-              {target.error.part != null && <strong className="font-semibold">Part {target.error.part + 1}: </strong>}
+              {target.error.part != null && post.content.parts.length > 1 && (
+                <strong className="font-semibold">Part {target.error.part + 1}: </strong>
+              )}
               {target.error.message}
             </p>
             <p className="font-mono text-xs">{target.error.code}</p>
