@@ -7,6 +7,7 @@ import { hasChosenTimezone } from "@/features/auth/lib/timezone-choice";
 import { useChannels } from "@/features/channels/api/list-channels";
 import { needsReconnect } from "@/features/channels/lib/health";
 import { SetupChecklist } from "@/features/onboarding/components/setup-checklist";
+import { usePosts } from "@/features/posts/api/list-posts";
 
 function greeting(timeZone: string): string {
   let hour = new Date().getHours();
@@ -26,6 +27,8 @@ export default function DashboardPage() {
   const { data: user } = useMe();
   const { data: channels } = useChannels();
   const channelSummary = channels ? { connected: channels.length, needReconnect: needsReconnect(channels).length } : null;
+  // One post is enough to know the first step is done.
+  const { data: posts } = usePosts({ limit: 1 });
 
   return (
     <>
@@ -40,6 +43,7 @@ export default function DashboardPage() {
             timezone={user.timezone}
             timezoneConfirmed={hasChosenTimezone(user)}
             channels={channelSummary}
+            posts={posts ? posts.length : null}
           />
         ) : (
           <div className="h-72 animate-pulse rounded-xl border border-line bg-surface" aria-hidden="true" />

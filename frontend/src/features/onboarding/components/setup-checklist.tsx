@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Icon } from "@/components/ui/icons";
 import { cn } from "@/lib/cn";
@@ -7,7 +6,7 @@ import { cn } from "@/lib/cn";
 interface Step {
   title: string;
   text: string;
-  state: "done" | "todo" | "later";
+  state: "done" | "todo";
   href?: string;
   action?: string;
 }
@@ -36,17 +35,27 @@ function channelStep(channels: ChannelSummary | null): Step {
   }
   return {
     ...base,
-    text: "Link a Bluesky account or a webhook (Discord, Slack, your own endpoint).",
+    text: "Link X, Bluesky, Mastodon, LinkedIn, Reddit, Instagram, Threads or a webhook (Discord, Slack, your own endpoint).",
     state: "todo",
     action: "Connect",
   };
 }
 
+function postStep(posts: number | null): Step {
+  const title = "Schedule your first post";
+  if (posts && posts > 0) {
+    return { title, text: "Your posts are in the queue and on the calendar.", state: "done", href: "/queue/", action: "Open queue" };
+  }
+  return { title, text: "Write once, publish to every channel at the right time.", state: "todo", href: "/compose/", action: "Write a post" };
+}
+
 /** The first-run checklist on the dashboard; each step reflects real account state. */
-export function SetupChecklist({ timezone, timezoneConfirmed, channels }: {
+export function SetupChecklist({ timezone, timezoneConfirmed, channels, posts }: {
   timezone: string;
   timezoneConfirmed: boolean;
   channels: ChannelSummary | null;
+  /** How many posts the user has (any state); null while loading or unknown. */
+  posts: number | null;
 }) {
   const steps: Step[] = [
     { title: "Create your account", text: "You're signed in and your session stays active across reloads.", state: "done" },
@@ -60,7 +69,7 @@ export function SetupChecklist({ timezone, timezoneConfirmed, channels }: {
       action: timezoneConfirmed ? "Change" : "Set time zone",
     },
     channelStep(channels),
-    { title: "Schedule your first post", text: "Write once, publish to every channel at the right time.", state: "later" },
+    postStep(posts),
   ];
   const done = steps.filter((s) => s.state === "done").length;
 
@@ -83,10 +92,9 @@ export function SetupChecklist({ timezone, timezoneConfirmed, channels }: {
               {step.state === "done" ? <Icon name="check" className="size-4" label="Done" /> : index + 1}
             </span>
             <div className="min-w-0 flex-1">
-              <p className={cn("font-medium", step.state === "later" ? "text-muted" : "text-fg")}>{step.title}</p>
+              <p className="font-medium text-fg">{step.title}</p>
               <p className="mt-0.5 text-sm text-muted">{step.text}</p>
             </div>
-            {step.state === "later" && <Badge>Coming later</Badge>}
             {step.href && step.action && (
               <Link
                 href={step.href}
