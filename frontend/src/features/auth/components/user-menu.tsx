@@ -1,11 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useId, useRef, useState } from "react";
+import { useCallback, useId, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { errorMessage } from "@/api/errors";
 import { Icon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
+import { useDismiss } from "@/lib/use-dismiss";
 import { useLogout } from "../api/logout";
 import { useMe } from "../api/me";
 
@@ -17,27 +18,11 @@ export function UserMenu() {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const panelId = useId();
+  const closeMenu = useCallback(() => setOpen(false), []);
   const email = me.data?.email ?? "";
   const initial = email ? email[0]?.toUpperCase() : "";
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    document.addEventListener("pointerdown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
+  useDismiss(open, closeMenu, root, button);
 
   // mutateAsync, not mutate(…, callbacks): this menu unmounts as soon as the session ends.
   const onLogout = async () => {

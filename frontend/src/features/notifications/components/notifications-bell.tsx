@@ -1,10 +1,11 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { errorMessage } from "@/api/errors";
 import { useNotifications } from "@/api/notifications";
 import { Icon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
+import { useDismiss } from "@/lib/use-dismiss";
 import { useMarkNotificationsRead } from "../api/mark-read";
 import { badgeText, bellLabel, unreadCount } from "../lib/notifications";
 import { NotificationItem } from "./notification-item";
@@ -27,30 +28,16 @@ export function NotificationsBell() {
   const unread = unreadCount(list);
   const badge = badgeText(unread);
 
+  const closePanel = useCallback(() => setOpen(false), []);
   const close = () => {
     setOpen(false);
     button.current?.focus();
   };
 
   useEffect(() => {
-    if (!open) return;
-    panel.current?.focus();
-    const onPointer = (event: PointerEvent) => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    document.addEventListener("pointerdown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
+    if (open) panel.current?.focus();
   }, [open]);
+  useDismiss(open, closePanel, root, button);
 
   const now = Date.now();
 
