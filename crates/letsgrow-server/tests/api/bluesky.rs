@@ -76,18 +76,9 @@ async fn scheduled_thread_publishes_once_on_the_pds(backend: Backend) {
         .as_str()
         .unwrap_or_else(|| panic!("{v}"))
         .to_owned();
-    let media: Value = app
-        .client
-        .post(app.url("/api/v1/media?filename=red.png"))
-        .bearer_auth(&token)
-        .header("content-type", "application/octet-stream")
-        .body(hex::decode(RED_PNG).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let media = app
+        .upload_media(&token, "red.png", hex::decode(RED_PNG).unwrap())
+        .await;
     let at = (chrono::Utc::now() + chrono::Duration::milliseconds(1500)).to_rfc3339();
     let r = app.post_auth("/api/v1/posts", &token, &json!({
         "channel_ids": [channel],

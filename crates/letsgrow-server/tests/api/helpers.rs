@@ -141,6 +141,26 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
 }
 
 impl TestApp {
+    /// Uploads `bytes` to the media library as `filename`; the server's answer.
+    pub async fn upload_media(
+        &self,
+        token: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> serde_json::Value {
+        self.client
+            .post(self.url(&format!("/api/v1/media?filename={filename}")))
+            .bearer_auth(token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -101,30 +101,10 @@ async fn every_oauth_platform_publishes(backend: Backend) {
     jpeg.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x2C, 0x01, 0x90, 0x03]);
     jpeg.extend_from_slice(&[0u8; 12]);
     jpeg.extend_from_slice(&[0xFF, 0xD9]);
-    let png: Value = app
-        .client
-        .post(app.url("/api/v1/media?filename=red.png"))
-        .bearer_auth(&token)
-        .header("content-type", "application/octet-stream")
-        .body(hex::decode(PNG).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let media: Value = app
-        .client
-        .post(app.url("/api/v1/media?filename=square.jpg"))
-        .bearer_auth(&token)
-        .header("content-type", "application/octet-stream")
-        .body(jpeg)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let png = app
+        .upload_media(&token, "red.png", hex::decode(PNG).unwrap())
+        .await;
+    let media = app.upload_media(&token, "square.jpg", jpeg).await;
 
     let li = connect(&app, &token, "linkedin").await;
     let t = publish_now(

@@ -11,20 +11,6 @@ use letsgrow_config::{PlatformConfig, Secret};
 use letsgrow_fakes::contract::{Tee, checked, spec};
 use serde_json::{Value, json};
 
-async fn upload_png(app: &TestApp, token: &str) -> Value {
-    app.client
-        .post(app.url("/api/v1/media?filename=red.png"))
-        .bearer_auth(token)
-        .header("content-type", "application/octet-stream")
-        .body(hex::decode(PNG).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 fn assert_contract(tee: &Tee, expect: &[&str]) {
     assert_eq!(
         tee.violations(),
@@ -69,7 +55,9 @@ async fn x_publishes_a_thread_within_the_spec(backend: Backend) {
         .unwrap()
         .to_owned();
     let channel = connect(&app, &token, "x").await;
-    let media = upload_png(&app, &token).await;
+    let media = app
+        .upload_media(&token, "red.png", hex::decode(PNG).unwrap())
+        .await;
 
     // X answers the first post with 429 and a reset two seconds away.
     let reset = chrono::Utc::now().timestamp() + 2;
@@ -230,7 +218,9 @@ async fn mastodon_publishes_a_thread_within_the_spec(backend: Backend) {
         .unwrap()
         .to_owned();
     let channel = mastodon_consent(&app, &mock.url, &url, &username).await;
-    let media = upload_png(&app, &token).await;
+    let media = app
+        .upload_media(&token, "red.png", hex::decode(PNG).unwrap())
+        .await;
 
     let reset = chrono::Utc::now() + chrono::Duration::seconds(2);
     tee.force_429(
