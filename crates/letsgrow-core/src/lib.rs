@@ -4,9 +4,11 @@
 //! file system, no clock reads except where a caller passes `now`).
 
 pub mod csv_posts;
+pub mod notification;
 pub mod platform;
 pub mod schedule;
 pub mod text;
+pub mod time;
 pub mod validate;
 
 pub use platform::Platform;

@@ -12,6 +12,7 @@
 
 pub mod channels;
 pub mod media;
+pub mod notifications;
 pub mod oauth;
 pub mod posts;
 pub mod sessions;

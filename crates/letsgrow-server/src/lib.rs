@@ -1,153 +1,44 @@
-//! The LetsGrow server: HTTP API, auth services, rate limits, metrics.
+//! The LetsGrow HTTP API: router, extractors, the error envelope, the
+//! OpenAPI document, request metrics and the embedded web UI.
 //!
 //! This is the only crate that knows HTTP. Handlers are thin: they extract,
-//! call a service (`auth::AuthService`, …) and map the result.
+//! call a service of `letsgrow_app` and map the result.
 
-pub mod auth;
-pub mod channels;
 pub mod error;
 pub mod extract;
 pub mod http;
-pub mod media;
 pub mod metrics;
-pub mod posts;
-pub mod publisher;
-pub mod ratelimit;
 pub mod state;
-pub mod telemetry;
 
 pub use http::openapi_document;
 
-use anyhow::Context;
+use letsgrow_app::App;
 use letsgrow_config::{Config, SecretMaterial};
 use letsgrow_db::Db;
-use state::{AppInner, AppState};
+use state::{AppState, ServerState};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::net::TcpListener;
 
-/// Connects to Redis when configured.
-pub async fn connect_redis(
-    config: &Config,
-) -> anyhow::Result<Option<redis::aio::ConnectionManager>> {
-    let Some(url) = &config.redis.url else {
-        return Ok(None);
-    };
-    let client = redis::Client::open(url.expose()).context("redis.url is not a valid Redis URL")?;
-    let conn = tokio::time::timeout(
-        Duration::from_secs(10),
-        redis::aio::ConnectionManager::new(client),
-    )
-    .await
-    .context("timed out connecting to Redis (redis.url)")?
-    .context("could not connect to Redis (redis.url)")?;
-    Ok(Some(conn))
+/// Wraps the application's services for the HTTP layer.
+pub fn server_state(app: Arc<App>) -> AppState {
+    Arc::new(ServerState {
+        app,
+        metrics: metrics::Metrics::default(),
+    })
 }
 
-/// Builds the shared state from configuration, key material and a migrated database.
+/// Builds the services and the HTTP state from configuration, key material
+/// and a migrated database (the tests' and `serve`'s one call).
 pub async fn build_state(
     config: Config,
     secrets: &SecretMaterial,
     db: Db,
 ) -> anyhow::Result<AppState> {
-    let redis = connect_redis(&config).await?;
-    let limiter = match &redis {
-        Some(conn) => ratelimit::RateLimiter::redis(conn.clone(), config.redis.key_prefix.clone()),
-        None => ratelimit::RateLimiter::memory(),
-    };
-    let auth = auth::AuthService::new(db.clone(), &secrets.signing_key, &config.auth)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let keyring = Arc::new(keyring(secrets)?);
-    let registry = letsgrow_providers::registry(&provider_options(&config))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let channels = channels::ChannelService::new(db.clone(), keyring, registry.clone())
-        .with_oauth_clients(oauth_clients(&config));
-    let media = media::MediaLibrary::new(
-        db.clone(),
-        config.server.data_dir.clone(),
-        media_signing_key(secrets),
-        config.server.public_url.clone(),
-    );
-    let wake = publisher::Wake::default();
-    let posts = posts::PostService::new(db.clone(), registry, media.clone(), wake.clone());
-    Ok(Arc::new(AppInner {
-        config,
-        db,
-        auth,
-        channels,
-        limiter: Arc::new(limiter),
-        posts,
-        media,
-        wake,
-        metrics: metrics::Metrics::default(),
-        redis,
-    }))
-}
-
-/// The key that signs public media URLs: derived from the token-signing key
-/// with a distinct label, so neither can stand in for the other.
-fn media_signing_key(secrets: &SecretMaterial) -> Vec<u8> {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(b"letsgrow media url v1|");
-    h.update(&secrets.signing_key);
-    h.finalize().to_vec()
-}
-
-/// The data-encryption keyring from the configured key material.
-pub fn keyring(secrets: &SecretMaterial) -> anyhow::Result<letsgrow_crypto::Keyring> {
-    letsgrow_crypto::Keyring::new(secrets.data_keys.clone(), &secrets.active_key_id)
-        .map_err(|e| anyhow::anyhow!("crypto.keys: {e}"))
-}
-
-/// Provider options from configuration.
-pub fn provider_options(config: &Config) -> letsgrow_providers::ProviderOptions {
-    let mut opts = letsgrow_providers::ProviderOptions::default();
-    opts.network.allow_private = config.network.allow_private;
-    opts.network.connect_timeout = Duration::from_secs(config.network.connect_timeout_secs);
-    opts.network.timeout = Duration::from_secs(config.network.request_timeout_secs);
-    for (id, p) in &config.platforms {
-        if let Ok(platform) = id.parse() {
-            opts.platforms.insert(
-                platform,
-                letsgrow_providers::PlatformSettings {
-                    client: oauth_client(p),
-                    api_base: p.api_base.clone(),
-                    auth_base: p.auth_base.clone(),
-                },
-            );
-        }
-    }
-    opts
-}
-
-fn oauth_client(p: &letsgrow_config::PlatformConfig) -> Option<letsgrow_providers::OAuthClient> {
-    let id = p
-        .client_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())?;
-    Some(letsgrow_providers::OAuthClient {
-        client_id: id.to_owned(),
-        client_secret: p
-            .client_secret
-            .as_ref()
-            .map(|s| letsgrow_providers::SecretString::new(s.expose())),
-    })
-}
-
-/// The OAuth apps configured per platform.
-fn oauth_clients(
-    config: &Config,
-) -> std::collections::BTreeMap<letsgrow_core::Platform, letsgrow_providers::OAuthClient> {
-    config
-        .platforms
-        .iter()
-        .filter_map(|(id, p)| Some((id.parse().ok()?, oauth_client(p)?)))
-        .collect()
+    Ok(server_state(Arc::new(
+        App::build(config, secrets, db).await?,
+    )))
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then drains
@@ -161,27 +52,4 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-}
-
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutdown requested; finishing in-flight requests");
 }

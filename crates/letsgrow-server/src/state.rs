@@ -1,28 +1,22 @@
-//! Shared state handed to every handler.
+//! Shared state handed to every handler: the application's services plus
+//! what only the HTTP layer keeps (request metrics).
 
-use crate::auth::AuthService;
-use crate::channels::ChannelService;
-use crate::media::MediaLibrary;
 use crate::metrics::Metrics;
-use crate::posts::PostService;
-use crate::publisher::Wake;
-use crate::ratelimit::RateLimiter;
-use letsgrow_config::Config;
-use letsgrow_db::Db;
+use letsgrow_app::App;
+use std::ops::Deref;
 use std::sync::Arc;
 
-pub type AppState = Arc<AppInner>;
+pub type AppState = Arc<ServerState>;
 
-pub struct AppInner {
-    pub config: Config,
-    pub db: Db,
-    pub auth: AuthService,
-    pub channels: ChannelService,
-    pub limiter: Arc<RateLimiter>,
-    pub posts: PostService,
-    pub media: MediaLibrary,
-    /// Wakes this process's scheduler when something becomes due.
-    pub wake: Wake,
+pub struct ServerState {
+    pub app: Arc<App>,
     pub metrics: Metrics,
-    pub redis: Option<redis::aio::ConnectionManager>,
+}
+
+/// Handlers reach the services as `state.posts`, `state.auth`, …
+impl Deref for ServerState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }

@@ -14,10 +14,10 @@ mod workers;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use letsgrow_app::channels::ConnectRequest;
 use letsgrow_config::{Config, Secret};
 use letsgrow_core::Platform;
 use letsgrow_db::Db;
-use letsgrow_server::channels::ConnectRequest;
 use receiver::Receiver;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -120,7 +120,7 @@ async fn publish(config_file: Option<&Path>, args: PublishArgs) -> anyhow::Resul
         config.log.level = "warn".into();
     }
     config.validate()?;
-    letsgrow_server::telemetry::init(&config.log);
+    letsgrow_app::telemetry::init(&config.log);
 
     let pg = match pg_url {
         Some(u) => {
@@ -295,7 +295,7 @@ async fn measure(
     .context("connecting to the benchmark database")?;
     db.migrate().await.context("applying migrations")?;
     let secrets = letsgrow_config::load_or_create_secrets(config)?;
-    let state = letsgrow_server::build_state(config.clone(), &secrets, db.clone()).await?;
+    let state = letsgrow_app::App::build(config.clone(), &secrets, db.clone()).await?;
 
     let user = letsgrow_db::users::insert(
         &db,
@@ -306,7 +306,7 @@ async fn measure(
     .await
     .context("creating the benchmark user")?;
     let phase = Instant::now();
-    let channels = connect_channels(&state, &user.id, &receiver, args.channels).await?;
+    let channels = connect_channels(&state.channels, &user.id, &receiver, args.channels).await?;
     eprintln!(
         "connected {} webhook channels in {:.1} s",
         args.channels,
@@ -328,7 +328,7 @@ async fn measure(
     let mut workers = Workers::default();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let in_process = if args.workers == 1 {
-        let publisher = letsgrow_server::publisher::Publisher::new(state.clone());
+        let publisher = letsgrow_app::publisher::Publisher::new(state.publisher_deps());
         Some(tokio::spawn(publisher.run(async move {
             let _ = stop_rx.await;
         })))
@@ -458,7 +458,7 @@ async fn measure(
 
 /// Connects `n` webhook channels, a few at a time.
 async fn connect_channels(
-    state: &letsgrow_server::state::AppState,
+    channels: &letsgrow_app::channels::ChannelService,
     user_id: &str,
     receiver: &Receiver,
     n: usize,
@@ -472,7 +472,7 @@ async fn connect_channels(
             let (j, id): (usize, String) = done??;
             ids[j] = id;
         }
-        let state = state.clone();
+        let channels = channels.clone();
         let user_id = user_id.to_owned();
         let url = receiver.url(i);
         tasks.spawn(async move {
@@ -484,8 +484,7 @@ async fn connect_channels(
                 url: Some(url),
                 format: Some("generic".into()),
             };
-            let (row, _) = state
-                .channels
+            let (row, _) = channels
                 .connect(&user_id, req)
                 .await
                 .map_err(|e| anyhow::anyhow!("connecting webhook channel {i}: {e:?}"))?;

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use letsgrow_config::Config;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -136,8 +137,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(KeysCommand::Rotate(args)) => {
             let (config, db) = open_db(cli.config.as_deref(), args).await?;
             let secrets = letsgrow_config::load_or_create_secrets(&config)?;
-            let keyring = letsgrow_server::keyring(&secrets)?;
-            let (resealed, failed) = letsgrow_server::channels::rotate_keys(&db, &keyring).await?;
+            let keyring = letsgrow_app::keyring(&secrets)?;
+            let (resealed, failed) = letsgrow_app::channels::rotate_keys(&db, &keyring).await?;
             println!(
                 "re-encrypted {resealed} secret(s) under key {}; {failed} failed",
                 keyring.active_key_id()
@@ -165,7 +166,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(dir) = args.data_dir {
                 config.server.data_dir = dir;
             }
-            letsgrow_server::telemetry::init(&config.log);
+            letsgrow_app::telemetry::init(&config.log);
             let db = connect(&config).await?;
             let applied = db.migrate().await.context("applying migrations")?;
             tracing::info!(applied, "migrations up to date");
@@ -239,7 +240,7 @@ async fn open_db(
     if let Some(dir) = args.data_dir {
         config.server.data_dir = dir;
     }
-    letsgrow_server::telemetry::init(&config.log);
+    letsgrow_app::telemetry::init(&config.log);
     let db = connect(&config).await?;
     db.migrate().await.context("applying migrations")?;
     Ok((config, db))
@@ -273,7 +274,7 @@ async fn connect(config: &Config) -> anyhow::Result<letsgrow_db::Db> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    letsgrow_server::telemetry::init(&config.log);
+    letsgrow_app::telemetry::init(&config.log);
     let secrets = letsgrow_config::load_or_create_secrets(&config)?;
     let db = connect(&config).await?;
     let applied = db.migrate().await.context("applying migrations")?;
@@ -288,26 +289,31 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         })?;
     let local = listener.local_addr()?;
     let backend = format!("{:?}", db.backend()).to_lowercase();
-    let state = letsgrow_server::build_state(config, &secrets, db.clone()).await?;
+    let app = Arc::new(letsgrow_app::App::build(config, &secrets, db.clone()).await?);
     tracing::info!(%local, database = %backend, "LetsGrow is listening");
     println!("LetsGrow is listening on http://{local}");
     // One shutdown signal, seen by both the HTTP server and the workers.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
-        letsgrow_server::shutdown_signal().await;
+        letsgrow_app::shutdown_signal().await;
         let _ = stop_tx.send(true);
     });
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|v| *v).await;
     };
-    let workers = if state.config.worker.enabled {
-        let publisher = letsgrow_server::publisher::Publisher::new(state.clone());
+    let workers = if app.config.worker.enabled {
+        let publisher = letsgrow_app::publisher::Publisher::new(app.publisher_deps());
         Some(tokio::spawn(publisher.run(stopped(stop_rx.clone()))))
     } else {
         tracing::info!("worker.enabled = false: this process serves the API only");
         None
     };
-    letsgrow_server::serve(listener, state, stopped(stop_rx)).await?;
+    letsgrow_server::serve(
+        listener,
+        letsgrow_server::server_state(app),
+        stopped(stop_rx),
+    )
+    .await?;
     if let Some(w) = workers {
         let _ = w.await;
     }
@@ -317,7 +323,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 async fn worker(config: Config) -> anyhow::Result<()> {
-    letsgrow_server::telemetry::init(&config.log);
+    letsgrow_app::telemetry::init(&config.log);
     let secrets = letsgrow_config::load_or_create_secrets(&config)?;
     let db = connect(&config).await?;
     db.migrate().await.context("applying migrations")?;
@@ -326,10 +332,11 @@ async fn worker(config: Config) -> anyhow::Result<()> {
             "`letsgrow worker` on SQLite: run it instead of the workers in `serve` (worker.enabled = false there), never next to them"
         );
     }
-    let state = letsgrow_server::build_state(config, &secrets, db.clone()).await?;
+    // The services only: a worker serves no HTTP.
+    let app = letsgrow_app::App::build(config, &secrets, db.clone()).await?;
     println!("LetsGrow worker started");
-    letsgrow_server::publisher::Publisher::new(state)
-        .run(letsgrow_server::shutdown_signal())
+    letsgrow_app::publisher::Publisher::new(app.publisher_deps())
+        .run(letsgrow_app::shutdown_signal())
         .await;
     db.close().await;
     Ok(())

@@ -1,14 +1,15 @@
-//! `/api/v1/auth/*`: thin handlers over `crate::auth::AuthService`.
+//! `/api/v1/auth/*`: thin handlers over `letsgrow_app::auth::AuthService`.
 
-use crate::auth::{AuthError, Authed, Issued, SessionMeta};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::extract::{ApiJson, ClientIp};
-use crate::ratelimit::{Decision, Quota, retry_after_secs};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use letsgrow_app::auth::{AuthError, Authed, Issued, SessionMeta};
+use letsgrow_app::ratelimit::{Decision, Quota, retry_after_secs};
+use letsgrow_core::time::rfc3339;
 use letsgrow_db::users::UserRow;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -148,12 +149,6 @@ impl From<UserRow> for User {
             created_at: rfc3339(u.created_at),
         }
     }
-}
-
-pub fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[derive(Serialize, ToSchema)]

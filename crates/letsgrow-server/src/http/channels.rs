@@ -1,14 +1,15 @@
 //! `/api/v1/channels*`: thin handlers over `ChannelService`.
 
-use crate::channels::{ChannelError, ConnectRequest};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::extract::{ApiJson, ApiPath};
-use crate::http::auth::{Authenticated, rfc3339};
-use crate::ratelimit::retry_after_secs;
+use crate::http::auth::Authenticated;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use letsgrow_app::channels::{ChannelError, ConnectRequest};
+use letsgrow_app::ratelimit::retry_after_secs;
 use letsgrow_core::Platform;
+use letsgrow_core::time::rfc3339;
 use letsgrow_db::channels::ChannelRow;
 use letsgrow_providers::SecretString;
 use serde::{Deserialize, Serialize};

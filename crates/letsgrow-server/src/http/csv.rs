@@ -3,11 +3,11 @@
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ApiQuery;
 use crate::http::auth::Authenticated;
-use crate::posts::csv::{ImportReport, RowReport};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
+use letsgrow_app::posts::csv::{ImportReport, RowReport};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -2,12 +2,13 @@
 
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiPath, ApiQuery};
-use crate::http::auth::{Authenticated, rfc3339};
-use crate::media::{MAX_UPLOAD_BYTES, MediaError};
+use crate::http::auth::Authenticated;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use letsgrow_app::media::{MAX_UPLOAD_BYTES, MediaError};
+use letsgrow_core::time::rfc3339;
 use letsgrow_db::media::MediaRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

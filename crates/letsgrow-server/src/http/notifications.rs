@@ -3,17 +3,18 @@
 
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::http::auth::{Authenticated, rfc3339};
+use crate::http::auth::Authenticated;
 use crate::state::AppState;
 use axum::extract::State;
-use letsgrow_db::channels::NotificationRow;
+use letsgrow_core::time::rfc3339;
+use letsgrow_db::notifications::NotificationRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct Notification {
     pub id: String,
-    #[schema(value_type = NotificationKind)]
+    #[schema(value_type = letsgrow_core::notification::NotificationKind)]
     pub kind: String,
     pub title: String,
     pub body: String,
@@ -24,18 +25,6 @@ pub struct Notification {
     pub created_at: String,
     #[schema(format = "date-time")]
     pub read_at: Option<String>,
-}
-
-/// What a notification is about (documentation type: stored as text).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NotificationKind {
-    /// A channel lost access (`channel_id`): reconnect it.
-    ChannelNeedsReconnect,
-    /// A channel was disconnected and its unpublished posts went with it.
-    ChannelDisconnected,
-    /// A post could not be published to a channel (`post_id`, `channel_id`).
-    PublishFailed,
 }
 
 impl From<NotificationRow> for Notification {
@@ -64,7 +53,7 @@ pub async fn list(
     State(state): State<AppState>,
     Authenticated(who): Authenticated,
 ) -> Result<axum::Json<Vec<Notification>>, ApiError> {
-    let rows = letsgrow_db::channels::notifications(&state.db, &who.user.id, 50).await?;
+    let rows = state.notifications.list(&who.user.id).await?;
     Ok(axum::Json(
         rows.into_iter().map(Notification::from).collect(),
     ))
@@ -107,12 +96,9 @@ pub async fn mark_read(
     if ids.as_ref().is_some_and(|v| v.len() > 100) {
         return Err(ApiError::field("ids", "at most 100 at a time"));
     }
-    let unread = letsgrow_db::channels::mark_notifications_read(
-        &state.db,
-        &who.user.id,
-        ids.as_deref(),
-        chrono::Utc::now().timestamp_millis(),
-    )
-    .await?;
+    let unread = state
+        .notifications
+        .mark_read(&who.user.id, ids.as_deref())
+        .await?;
     Ok(axum::Json(MarkReadResponse { unread }))
 }

@@ -4,16 +4,17 @@
 
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::auth::{Authenticated, rfc3339};
-use crate::posts::content::Content;
-use crate::posts::{PostDetail, PostError, PostInput, When, describe};
+use crate::http::auth::Authenticated;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use letsgrow_app::posts::content::Content;
+use letsgrow_app::posts::{PostDetail, PostError, PostInput, When, describe};
 use letsgrow_core::Platform;
 use letsgrow_core::schedule::Resolution;
+use letsgrow_core::time::rfc3339;
 use letsgrow_db::posts::{TargetFilter, state as st};
 use letsgrow_providers::RemotePost;
 use serde::{Deserialize, Serialize};

@@ -3,12 +3,13 @@
 
 use crate::error::{ApiError, FieldErrors};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::auth::{Authenticated, rfc3339};
-use crate::posts::describe;
+use crate::http::auth::Authenticated;
 use crate::state::AppState;
 use axum::extract::State;
 use chrono_tz::Tz;
+use letsgrow_app::posts::describe;
 use letsgrow_core::schedule::Resolution;
+use letsgrow_core::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

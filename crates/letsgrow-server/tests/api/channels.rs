@@ -318,7 +318,7 @@ async fn rotation_reseals_every_secret_under_the_active_key() {
     }
     let ring = letsgrow_crypto::Keyring::new(keys.clone(), "k2").unwrap();
     assert_eq!(
-        letsgrow_server::channels::rotate_keys(&db, &ring)
+        letsgrow_app::channels::rotate_keys(&db, &ring)
             .await
             .unwrap(),
         (3, 0)
@@ -330,7 +330,7 @@ async fn rotation_reseals_every_secret_under_the_active_key() {
         vec![("k2".to_owned(), 3)]
     );
     assert_eq!(
-        letsgrow_server::channels::rotate_keys(&db, &ring)
+        letsgrow_app::channels::rotate_keys(&db, &ring)
             .await
             .unwrap(),
         (0, 0),
@@ -342,7 +342,12 @@ async fn rotation_reseals_every_secret_under_the_active_key() {
     let only_k2 = Arc::new(letsgrow_crypto::Keyring::new(keys, "k2").unwrap());
     let registry =
         letsgrow_providers::registry(&letsgrow_providers::ProviderOptions::default()).unwrap();
-    let svc = letsgrow_server::channels::ChannelService::new(db.clone(), only_k2, registry);
+    let svc = letsgrow_app::channels::ChannelService::new(
+        db.clone(),
+        only_k2,
+        registry,
+        letsgrow_app::notifications::NotificationService::new(db.clone()),
+    );
     let me: Value = app
         .get_auth("/api/v1/auth/me", &t)
         .await

@@ -122,7 +122,8 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     if state.config.worker.enabled {
         // Like `letsgrow serve`: the scheduler and workers run in-process.
         tokio::spawn(
-            letsgrow_server::publisher::Publisher::new(state.clone()).run(stopped(rx.clone())),
+            letsgrow_app::publisher::Publisher::new(state.publisher_deps())
+                .run(stopped(rx.clone())),
         );
     }
     tokio::spawn(letsgrow_server::serve(listener, state.clone(), stopped(rx)));

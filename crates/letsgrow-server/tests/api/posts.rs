@@ -1092,7 +1092,7 @@ async fn due_while_down_then_two_workers_share_postgres() {
     for _ in 0..2 {
         let mut r = rx_stop.clone();
         tokio::spawn(
-            letsgrow_server::publisher::Publisher::new(app.state.clone()).run(async move {
+            letsgrow_app::publisher::Publisher::new(app.state.publisher_deps()).run(async move {
                 let _ = r.wait_for(|v| *v).await;
             }),
         );
@@ -1133,7 +1133,7 @@ async fn a_stopping_worker_finishes_the_post_in_hand_and_leaves_the_rest() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (tx, mut stop) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(
-        letsgrow_server::publisher::Publisher::new(app.state.clone()).run(async move {
+        letsgrow_app::publisher::Publisher::new(app.state.publisher_deps()).run(async move {
             let _ = stop.wait_for(|v| *v).await;
         }),
     );
@@ -1172,7 +1172,7 @@ async fn a_stopping_worker_finishes_the_post_in_hand_and_leaves_the_rest() {
     // The next worker takes over the channel at once (the lease was given back).
     let (tx, mut stop) = tokio::sync::watch::channel(false);
     tokio::spawn(
-        letsgrow_server::publisher::Publisher::new(app.state.clone()).run(async move {
+        letsgrow_app::publisher::Publisher::new(app.state.publisher_deps()).run(async move {
             let _ = stop.wait_for(|v| *v).await;
         }),
     );

@@ -4,7 +4,7 @@ use crate::both_backends;
 use crate::helpers::{SIGNING_KEY, TestApp, expect_error};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use letsgrow_server::auth::tokens::TokenKeys;
+use letsgrow_app::auth::tokens::TokenKeys;
 use serde_json::Value;
 
 both_backends!(expired_forged_none_and_wrong_audience_tokens_are_401);

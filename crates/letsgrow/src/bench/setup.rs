@@ -7,8 +7,8 @@
 //! `next_attempt_at = scheduled_at`, and its first history entry.
 
 use anyhow::Context;
+use letsgrow_app::posts::content::Content;
 use letsgrow_db::{Db, on_pool};
-use letsgrow_server::posts::content::Content;
 use sqlx::Connection;
 
 /// Rows per multi-row INSERT. Small on purpose: sqlx's SQLite driver looks

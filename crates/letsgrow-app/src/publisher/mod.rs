@@ -23,9 +23,13 @@
 
 mod process;
 
-pub(crate) use process::channel_label;
-
-use crate::state::AppState;
+use crate::channels::ChannelService;
+use crate::media::MediaLibrary;
+use crate::notifications::NotificationService;
+use crate::posts::PostService;
+use crate::ratelimit::RateLimiter;
+use letsgrow_config::WorkerConfig;
+use letsgrow_db::Db;
 use letsgrow_db::posts as repo;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,8 +53,22 @@ impl Wake {
 /// How often leases that expired in `publishing` are returned to reconciliation.
 const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
+/// What the publisher works with, handed in by whoever runs it
+/// (`letsgrow_app::App::publisher_deps`).
+#[derive(Clone)]
+pub struct PublisherDeps {
+    pub db: Db,
+    pub worker: WorkerConfig,
+    pub channels: ChannelService,
+    pub notifications: NotificationService,
+    pub posts: PostService,
+    pub media: MediaLibrary,
+    pub limiter: Arc<RateLimiter>,
+    pub wake: Wake,
+}
+
 pub struct Publisher {
-    state: AppState,
+    deps: PublisherDeps,
     worker_id: String,
     /// Set once shutdown began: channel tasks finish the post in hand and
     /// claim no more.
@@ -62,21 +80,21 @@ fn now_ms() -> i64 {
 }
 
 impl Publisher {
-    pub fn new(state: AppState) -> Self {
+    pub fn new(deps: PublisherDeps) -> Self {
         let worker_id = format!(
             "{}-{}",
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..12]
         );
         Publisher {
-            state,
+            deps,
             worker_id,
             stopping: AtomicBool::new(false),
         }
     }
 
     fn lease_ms(&self) -> i64 {
-        let secs = self.state.config.worker.lease_secs;
+        let secs = self.deps.worker.lease_secs;
         i64::try_from(secs.saturating_mul(1000)).unwrap_or(90_000)
     }
 
@@ -84,7 +102,7 @@ impl Publisher {
     /// hand is finished (and recorded) first, nothing new is claimed.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) {
         let this = Arc::new(self);
-        let db = this.state.db.clone();
+        let db = this.deps.db.clone();
         tracing::info!(worker_id = %this.worker_id, backend = ?db.backend(), "scheduler and workers started");
         if db.backend() == letsgrow_db::Backend::Sqlite {
             // SQLite is the single-process embedded mode: anything left in
@@ -102,12 +120,12 @@ impl Publisher {
         }
         let listener = match &db {
             letsgrow_db::Db::Postgres(pool) => {
-                Some(tokio::spawn(listen(pool.clone(), this.state.wake.clone())))
+                Some(tokio::spawn(listen(pool.clone(), this.deps.wake.clone())))
             }
             _ => None,
         };
-        let concurrency = this.state.config.worker.concurrency;
-        let poll = Duration::from_millis(this.state.config.worker.poll_ms);
+        let concurrency = this.deps.worker.concurrency;
+        let poll = Duration::from_millis(this.deps.worker.poll_ms);
         let mut tasks: JoinSet<()> = JoinSet::new();
         let mut last_sweep = std::time::Instant::now() - SWEEP_EVERY;
         tokio::pin!(shutdown);
@@ -162,7 +180,7 @@ impl Publisher {
             }
             tokio::select! {
                 () = &mut shutdown => break,
-                () = this.state.wake.wait() => {},
+                () = this.deps.wake.wait() => {},
                 Some(res) = tasks.join_next(), if !tasks.is_empty() => {
                     // Collect every task that has finished, then lease once for all their slots.
                     let mut done = vec![res];
@@ -193,7 +211,7 @@ impl Publisher {
     /// Publishes a leased channel's due targets one at a time until none is
     /// due or shutdown began, then gives the lease back.
     async fn run_channel(&self, channel_id: String) {
-        let db = &self.state.db;
+        let db = &self.deps.db;
         let mut cache = None;
         while !self.stopping.load(Ordering::SeqCst) {
             let now = now_ms();

@@ -90,6 +90,7 @@ pub struct PostDetail {
     pub resolution: Option<Resolution>,
 }
 
+#[derive(Clone)]
 pub struct PostService {
     db: Db,
     registry: Registry,

@@ -2,9 +2,12 @@
 //! keyring (bound to their channel row) before they touch the database, and
 //! refreshed credentials are persisted the same way. No HTTP types here.
 
+use crate::notifications::NotificationService;
 use letsgrow_core::Platform;
+use letsgrow_core::notification::NotificationKind;
 use letsgrow_crypto::{Keyring, Sealed, row_aad};
 use letsgrow_db::channels::{self as repo, ChannelRow, NewChannel, SealedSecret};
+use letsgrow_db::notifications::About;
 use letsgrow_db::{Db, DbError};
 use letsgrow_providers::{
     Account, ChannelCtx, ConnectInput, Credentials, ProviderError, Registry, SecretString,
@@ -60,10 +63,12 @@ pub struct ConnectRequest {
     pub format: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct ChannelService {
     db: Db,
     keyring: Arc<Keyring>,
     registry: Registry,
+    notifications: NotificationService,
     /// OAuth apps configured per platform (`[platforms.<id>]`).
     clients: std::collections::BTreeMap<Platform, letsgrow_providers::OAuthClient>,
 }
@@ -132,11 +137,17 @@ fn required(
 }
 
 impl ChannelService {
-    pub fn new(db: Db, keyring: Arc<Keyring>, registry: Registry) -> Self {
+    pub fn new(
+        db: Db,
+        keyring: Arc<Keyring>,
+        registry: Registry,
+        notifications: NotificationService,
+    ) -> Self {
         ChannelService {
             db,
             keyring,
             registry,
+            notifications,
             clients: std::collections::BTreeMap::new(),
         }
     }
@@ -279,16 +290,15 @@ impl ChannelService {
         if repo::delete(&self.db, user_id, id).await? {
             tracing::info!(channel_id = %id, pending, "channel disconnected; its secrets were deleted");
             if pending > 0 {
-                repo::notify(
-                    &self.db,
-                    user_id,
-                    "channel_disconnected",
-                    &format!("{} was disconnected", crate::publisher::channel_label(&row)),
-                    &format!("{pending} post(s) for it that had not been published were removed with it. Posts already published stay on the platform."),
-                    repo::About::default(),
-                    now_ms(),
-                )
-                .await?;
+                self.notifications
+                    .notify(
+                        user_id,
+                        NotificationKind::ChannelDisconnected,
+                        &format!("{} was disconnected", channel_label(&row)),
+                        &format!("{pending} post(s) for it that had not been published were removed with it. Posts already published stay on the platform."),
+                        About::default(),
+                    )
+                    .await?;
             }
             Ok(())
         } else {
@@ -374,19 +384,18 @@ impl ChannelService {
             ProviderError::Revoked { .. } | ProviderError::AuthExpired { .. } => {
                 let msg = format!("{e}");
                 if row.status != "needs_reconnect" {
-                    repo::notify(
-                        &self.db,
-                        &row.user_id,
-                        "channel_needs_reconnect",
-                        &format!("Reconnect {}", crate::publisher::channel_label(row)),
-                        &format!("LetsGrow can no longer publish to this channel: {msg}. Reconnect it on the Channels page."),
-                        repo::About {
-                            channel_id: Some(&row.id),
-                            post_id: None,
-                        },
-                        now,
-                    )
-                    .await?;
+                    self.notifications
+                        .notify(
+                            &row.user_id,
+                            NotificationKind::ChannelNeedsReconnect,
+                            &format!("Reconnect {}", channel_label(row)),
+                            &format!("LetsGrow can no longer publish to this channel: {msg}. Reconnect it on the Channels page."),
+                            About {
+                                channel_id: Some(&row.id),
+                                post_id: None,
+                            },
+                        )
+                        .await?;
                 }
                 ("needs_reconnect", Some(msg), None)
             }
@@ -420,6 +429,38 @@ impl ChannelService {
         let (status, message, until) = self.health_from_error(row, e, now).await?;
         repo::set_health(&self.db, &row.id, status, message.as_deref(), until, now).await?;
         Ok(())
+    }
+
+    /// A post went through: a rate-limited or failing channel is healthy again.
+    pub async fn record_success(&self, row: &ChannelRow) -> Result<(), ChannelError> {
+        if row.status == "rate_limited" || row.status == "error" {
+            repo::set_health(&self.db, &row.id, "ok", None, None, now_ms()).await?;
+        }
+        Ok(())
+    }
+
+    /// The platform asked to wait until `until` (ms) before the next post.
+    pub async fn record_rate_limited(
+        &self,
+        row: &ChannelRow,
+        message: &str,
+        until: i64,
+    ) -> Result<(), ChannelError> {
+        repo::set_health(
+            &self.db,
+            &row.id,
+            "rate_limited",
+            Some(message),
+            Some(until),
+            now_ms(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A channel by id, whoever owns it (for the workers).
+    pub async fn get(&self, id: &str) -> Result<Option<ChannelRow>, ChannelError> {
+        Ok(repo::get(&self.db, id).await?)
     }
 
     /// The provider's view of a stored channel, credentials decrypted.
@@ -603,4 +644,12 @@ pub async fn rotate_keys(db: &Db, keyring: &Keyring) -> Result<(u64, u64), DbErr
         }
     }
     Ok((resealed, failed))
+}
+
+/// "@alice on Bluesky": how notifications name a channel.
+pub fn channel_label(c: &ChannelRow) -> String {
+    match c.platform.parse::<Platform>() {
+        Ok(p) => format!("{} on {}", c.handle, p.display_name()),
+        Err(_) => c.handle.clone(),
+    }
 }

@@ -6,6 +6,7 @@ use super::{Publisher, backoff_ms, now_ms};
 use crate::posts::content::Content;
 use crate::ratelimit::{Decision, Quota};
 use letsgrow_core::Platform;
+use letsgrow_core::notification::NotificationKind;
 use letsgrow_db::channels::ChannelRow;
 use letsgrow_db::posts::{self as repo, Finish, TargetRow, state};
 use letsgrow_providers::{MediaItem, ProviderError, PublishPart, RemotePost, ReplyRef};
@@ -98,12 +99,12 @@ impl Publisher {
             self.notify_failure(&t, &outcome).await;
         }
         if outcome.next_attempt_at.is_some() {
-            self.state.wake.poke();
+            self.deps.wake.poke();
         }
     }
 
     async fn finish(&self, t: &TargetRow, f: &Finish<'_>) -> bool {
-        match repo::finish(&self.state.db, &t.id, &self.worker_id, f, now_ms()).await {
+        match repo::finish(&self.deps.db, &t.id, &self.worker_id, f, now_ms()).await {
             Ok(true) => {
                 tracing::info!(target_id = %t.id, post_id = %t.post_id, channel_id = %t.channel_id, state = f.to, "post target {}", f.to);
                 true
@@ -120,25 +121,26 @@ impl Publisher {
     }
 
     async fn notify_failure(&self, t: &TargetRow, o: &Outcome) {
-        let handle = match letsgrow_db::channels::get(&self.state.db, &t.channel_id).await {
-            Ok(Some(c)) => channel_label(&c),
+        let handle = match self.deps.channels.get(&t.channel_id).await {
+            Ok(Some(c)) => crate::channels::channel_label(&c),
             _ => "a channel".to_owned(),
         };
         let title = format!("A post to {handle} failed");
         let body = format!("{} Open the post to retry.", o.message);
-        if let Err(e) = letsgrow_db::channels::notify(
-            &self.state.db,
-            &t.user_id,
-            "publish_failed",
-            &title,
-            &body,
-            letsgrow_db::channels::About {
-                channel_id: Some(&t.channel_id),
-                post_id: Some(&t.post_id),
-            },
-            now_ms(),
-        )
-        .await
+        if let Err(e) = self
+            .deps
+            .notifications
+            .notify(
+                &t.user_id,
+                NotificationKind::PublishFailed,
+                &title,
+                &body,
+                letsgrow_db::notifications::About {
+                    channel_id: Some(&t.channel_id),
+                    post_id: Some(&t.post_id),
+                },
+            )
+            .await
         {
             tracing::error!(error = %e, "could not write the failure notification");
         }
@@ -153,7 +155,7 @@ impl Publisher {
         t: &TargetRow,
         cache: &mut Option<ChannelCache>,
     ) -> Result<Option<Published>, Outcome> {
-        let db = &self.state.db;
+        let db = &self.deps.db;
         let internal = |m: String| Outcome {
             finish_to: state::SCHEDULED,
             next_attempt_at: Some(now_ms() + backoff_ms(t.attempts)),
@@ -169,7 +171,7 @@ impl Publisher {
         let (channel, ctx, loaded_at) = match cached {
             Some(c) => (c.channel, c.ctx, c.loaded_at),
             None => {
-                let channel = match letsgrow_db::channels::get(db, &t.channel_id).await {
+                let channel = match self.deps.channels.get(&t.channel_id).await {
                     Ok(Some(c)) => c,
                     Ok(None) => {
                         return Err(Outcome::failed(
@@ -180,7 +182,7 @@ impl Publisher {
                     }
                     Err(e) => return Err(internal(e.to_string())),
                 };
-                let ctx = match self.state.channels.context(&channel).await {
+                let ctx = match self.deps.channels.context(&channel).await {
                     Ok(c) => c,
                     Err(e) => return Err(internal(e.to_string())),
                 };
@@ -214,7 +216,7 @@ impl Publisher {
                 None,
             ));
         };
-        let Some(provider) = self.state.channels.registry().get(platform) else {
+        let Some(provider) = self.deps.channels.registry().get(platform) else {
             return Err(Outcome::failed(
                 "unsupported",
                 format!("{platform} is not available in this build"),
@@ -239,7 +241,7 @@ impl Publisher {
         // Re-validate: rules or media may have changed since it was saved.
         if remote.is_empty() {
             let mut errors = Vec::new();
-            self.state
+            self.deps
                 .posts
                 .validate_for(&t.user_id, &channel, &content, "content", &mut errors)
                 .await;
@@ -279,7 +281,7 @@ impl Publisher {
                 period: b.period,
             };
             if let Decision::Limited(wait) = self
-                .state
+                .deps
                 .limiter
                 .check(&format!("publish:{}", channel.id), quota)
                 .await
@@ -355,8 +357,9 @@ impl Publisher {
         let mut channel = channel;
         if channel.status == "rate_limited" || channel.status == "error" {
             // The platform accepted a post: the channel is healthy again.
-            let _ = letsgrow_db::channels::set_health(db, &channel.id, "ok", None, None, now_ms())
-                .await;
+            if let Err(e) = self.deps.channels.record_success(&channel).await {
+                tracing::warn!(error = %e, channel_id = %channel.id, "could not record the channel as healthy");
+            }
             channel.status = "ok".into();
             channel.rate_limited_until = None;
         }
@@ -377,7 +380,7 @@ impl Publisher {
         let json = serde_json::to_string(remote).unwrap_or_else(|_| "[]".into());
         let now = now_ms();
         match repo::record_remote(
-            &self.state.db,
+            &self.deps.db,
             &t.id,
             &self.worker_id,
             &json,
@@ -406,11 +409,7 @@ impl Publisher {
         creds: Option<&letsgrow_providers::Credentials>,
     ) {
         if let Some(c) = creds
-            && let Err(e) = self
-                .state
-                .channels
-                .persist_credentials(&channel.id, c)
-                .await
+            && let Err(e) = self.deps.channels.persist_credentials(&channel.id, c).await
         {
             tracing::error!(channel_id = %channel.id, error = %e, "could not store refreshed credentials");
         }
@@ -427,13 +426,13 @@ impl Publisher {
         let p = &content.parts[i];
         let mut media = Vec::with_capacity(p.media.len());
         for m in &p.media {
-            let row = match self.state.media.get_for_user(&t.user_id, &m.id).await {
+            let row = match self.deps.media.get_for_user(&t.user_id, &m.id).await {
                 Ok(Some(r)) => r,
                 Ok(None) => return Err(format!("media item {} was deleted", m.id)),
                 Err(e) => return Err(format!("could not read media item {}: {e}", m.id)),
             };
             let data = self
-                .state
+                .deps
                 .media
                 .read(&row.id)
                 .await
@@ -442,7 +441,7 @@ impl Publisher {
                 mime: row.mime.clone(),
                 data: bytes::Bytes::from(data),
                 alt: m.alt.clone().filter(|a| !a.trim().is_empty()),
-                public_url: self.state.media.public_url(&row.id, MEDIA_URL_TTL_SECS),
+                public_url: self.deps.media.public_url(&row.id, MEDIA_URL_TTL_SECS),
             });
         }
         Ok(PublishPart {
@@ -488,7 +487,7 @@ impl Publisher {
             .parse::<Platform>()
             .map(|p| p.display_name())
             .unwrap_or("the platform");
-        let max_attempts = i64::from(self.state.config.worker.max_attempts);
+        let max_attempts = i64::from(self.deps.worker.max_attempts);
         let part_i = Some(part as i64);
         let give_up = t.attempts >= max_attempts;
         match e {
@@ -500,15 +499,14 @@ impl Publisher {
                     .map(|d| i64::try_from(d.as_millis()).unwrap_or(0))
                     .unwrap_or_else(|| backoff_ms(t.attempts));
                 let until = now + wait.max(1000);
-                let _ = letsgrow_db::channels::set_health(
-                    &self.state.db,
-                    &channel.id,
-                    "rate_limited",
-                    Some(&message),
-                    Some(until),
-                    now,
-                )
-                .await;
+                if let Err(e) = self
+                    .deps
+                    .channels
+                    .record_rate_limited(channel, &message, until)
+                    .await
+                {
+                    tracing::warn!(error = %e, channel_id = %channel.id, "could not record the rate limit on the channel");
+                }
                 Outcome {
                     finish_to: if t.needs_lookup != 0 && during_lookup {
                         state::UNCONFIRMED
@@ -520,7 +518,7 @@ impl Publisher {
                     code: Some("rate_limited"),
                     message: format!(
                         "{which}{name} rate-limited this account; retrying at {}",
-                        crate::http::auth::rfc3339(until)
+                        letsgrow_core::time::rfc3339(until)
                     ),
                     part: part_i,
                     notify: false,
@@ -548,13 +546,13 @@ impl Publisher {
                     message: if unknown {
                         format!(
                             "{which}{name} did not confirm ({message}); checking whether it was published before any re-send, at {}",
-                            crate::http::auth::rfc3339(next)
+                            letsgrow_core::time::rfc3339(next)
                         )
                     } else {
                         format!(
                             "{which}{name} could not be reached ({message}); retry {} of {max_attempts} at {}",
                             t.attempts,
-                            crate::http::auth::rfc3339(next)
+                            letsgrow_core::time::rfc3339(next)
                         )
                     },
                     part: part_i,
@@ -585,7 +583,7 @@ impl Publisher {
                 let err = ProviderError::Revoked {
                     message: message.clone(),
                 };
-                if let Err(e) = self.state.channels.record_error(channel, &err).await {
+                if let Err(e) = self.deps.channels.record_error(channel, &err).await {
                     tracing::error!(error = %e, "could not record the channel's health");
                 }
                 Outcome::failed(
@@ -634,13 +632,5 @@ fn wait_until(t: &TargetRow, until: i64, message: String) -> Outcome {
         message,
         part: None,
         notify: false,
-    }
-}
-
-/// "@alice on Bluesky": how notifications name a channel.
-pub(crate) fn channel_label(c: &ChannelRow) -> String {
-    match c.platform.parse::<Platform>() {
-        Ok(p) => format!("{} on {}", c.handle, p.display_name()),
-        Err(_) => c.handle.clone(),
     }
 }
