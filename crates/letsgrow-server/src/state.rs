@@ -24,5 +24,4 @@ pub struct AppInner {
     /// Wakes this process's scheduler when something becomes due.
     pub wake: Wake,
     pub metrics: Metrics,
-    pub redis: Option<redis::aio::ConnectionManager>,
 }
