@@ -419,7 +419,12 @@ pub async fn login(
         .auth
         .login(&req.email, &req.password, meta(&headers, &ip))
         .await?;
-    state.limiter.clear_backoff(&email_budget).await;
+    // A success without a known device proves the password: the email's delay
+    // starts over. A known device's success leaves it, so logging in from a
+    // trusted device does not hand an attacker fresh free attempts.
+    if device.is_none() {
+        state.limiter.clear_backoff(&email_budget).await;
+    }
     let mut resp = respond(&state, StatusCode::OK, issued, is_web(&headers));
     set_device_cookie(&state, &mut resp, &email_key);
     Ok(resp)
