@@ -657,6 +657,31 @@ mod tests {
             jail.set_env("LETSGROW__AUTH__ACCESS_TOKEN_TTL_SECS", "5");
             let err = Config::load(None).unwrap_err().to_string();
             assert!(err.contains("auth.access_token_ttl_secs"), "{err}");
+            jail.set_env("LETSGROW__AUTH__ACCESS_TOKEN_TTL_SECS", "900");
+            jail.set_env("LETSGROW__REDIS__PROCESSES", "0");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("redis.processes"), "{err}");
+            jail.set_env("LETSGROW__REDIS__PROCESSES", "3");
+            jail.set_env("LETSGROW__SERVER__METRICS_TOKEN", "short");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("server.metrics_token"), "{err}");
+            jail.set_env(
+                "LETSGROW__SERVER__METRICS_TOKEN",
+                "a-long-enough-metrics-token",
+            );
+            jail.set_env("LETSGROW__AUTH__REFRESH_REUSE_WINDOW_SECS", "301");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("auth.refresh_reuse_window_secs"), "{err}");
+            jail.set_env("LETSGROW__AUTH__REFRESH_REUSE_WINDOW_SECS", "30");
+            jail.set_env("LETSGROW__MEDIA__QUOTA_BYTES_PER_USER", "10");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("media.quota_bytes_per_user"), "{err}");
+            jail.set_env("LETSGROW__MEDIA__QUOTA_BYTES_PER_USER", "2097152");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                (c.redis.processes, c.media.quota_bytes_per_user),
+                (3, 2_097_152)
+            );
             Ok(())
         });
     }
