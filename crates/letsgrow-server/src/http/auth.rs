@@ -378,18 +378,13 @@ pub async fn login(
     )
     .await?;
     let email_key = crate::auth::normalized_email(&req.email);
-    spend(
-        &state,
-        format!("login:email:{email_key}:ip:{}", ip.0),
-        rl.login_per_email_per_15_minutes,
-        Duration::from_secs(900),
-    )
-    .await?;
     let device = read_named_cookie(&headers, DEVICE_COOKIE)
         .and_then(|c| state.auth.known_device(&c, &email_key));
     let email_budget = format!("login:email:{email_key}");
     match &device {
-        // A known device has its own budget instead of the email's delay.
+        // A known device has its own budget instead of the email's delay and
+        // the (email, address) budget, so frequent log-ins from it never lock
+        // its owner out.
         Some(id) => {
             spend(
                 &state,
@@ -400,6 +395,13 @@ pub async fn login(
             .await?
         }
         None => {
+            spend(
+                &state,
+                format!("login:email:{email_key}:ip:{}", ip.0),
+                rl.login_per_email_per_15_minutes,
+                Duration::from_secs(900),
+            )
+            .await?;
             let backoff = Backoff {
                 free: rl.login_email_free_attempts,
                 max_delay: Duration::from_secs(rl.login_email_max_delay_secs),

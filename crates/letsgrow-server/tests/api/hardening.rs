@@ -117,6 +117,36 @@ async fn owner_gets_in_while_an_attacker_hammers_the_email() {
     }
 }
 
+/// §1: ordinary log-ins from a known device never run into a limit.
+#[tokio::test]
+async fn frequent_logins_from_a_known_device_are_never_limited() {
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.rate_limit.login_per_email_per_15_minutes = 3;
+    })
+    .await;
+    app.register("daily@example.com").await;
+    let first = app.login("daily@example.com", PASSWORD).await;
+    let mut cookie = device_cookie(&first);
+    for i in 0..6 {
+        let r = login_from(
+            &app,
+            "127.0.0.1",
+            "daily@example.com",
+            PASSWORD,
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(r.status(), 200, "log-in {i}");
+        cookie = device_cookie(&r);
+    }
+    // Without the cookie the (email, address) budget of 3 applies.
+    for _ in 0..3 {
+        login_from(&app, "127.0.0.1", "daily@example.com", PASSWORD, None).await;
+    }
+    let r = login_from(&app, "127.0.0.1", "daily@example.com", PASSWORD, None).await;
+    expect_error(r, 429, "rate_limited").await;
+}
+
 /// §2: current-password guesses and refreshes are limited.
 #[tokio::test]
 async fn password_change_and_refresh_are_limited() {
