@@ -32,19 +32,17 @@ pub struct App {
     pub media: media::MediaLibrary,
     /// Wakes this process's scheduler when something becomes due.
     pub wake: publisher::Wake,
-    pub redis: Option<redis::aio::ConnectionManager>,
 }
 
 impl App {
     /// Builds the services from configuration, key material and a migrated database.
     pub async fn build(config: Config, secrets: &SecretMaterial, db: Db) -> anyhow::Result<App> {
-        let redis = connect_redis(&config).await?;
-        let limiter = match &redis {
-            Some(conn) => {
-                ratelimit::RateLimiter::redis(conn.clone(), config.redis.key_prefix.clone())
-            }
-            None => ratelimit::RateLimiter::memory(),
-        };
+        let limiter = rate_limiter(&config)?;
+        if limiter.redis_health().await == ratelimit::RedisHealth::Unavailable {
+            tracing::warn!(
+                "Redis (redis.url) is not reachable: starting anyway with per-process rate limits; LetsGrow keeps trying and shares the limits again once Redis answers"
+            );
+        }
         let auth = auth::AuthService::new(db.clone(), &secrets.signing_key, &config.auth)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -64,7 +62,8 @@ impl App {
             config.server.data_dir.clone(),
             media_signing_key(secrets),
             config.server.public_url.clone(),
-        );
+        )
+        .with_quota(config.media.quota_bytes_per_user);
         let wake = publisher::Wake::default();
         let posts = posts::PostService::new(db.clone(), registry, media.clone(), wake.clone());
         Ok(App {
@@ -77,7 +76,6 @@ impl App {
             posts,
             media,
             wake,
-            redis,
         })
     }
 
@@ -96,22 +94,24 @@ impl App {
     }
 }
 
-/// Connects to Redis when configured.
-pub async fn connect_redis(
-    config: &Config,
-) -> anyhow::Result<Option<redis::aio::ConnectionManager>> {
+/// The rate limiter: in Redis when configured (connected on first use, so a
+/// Redis that is down only means starting degraded), in memory otherwise.
+pub fn rate_limiter(config: &Config) -> anyhow::Result<ratelimit::RateLimiter> {
     let Some(url) = &config.redis.url else {
-        return Ok(None);
+        return Ok(ratelimit::RateLimiter::memory());
     };
     let client = redis::Client::open(url.expose()).context("redis.url is not a valid Redis URL")?;
-    let conn = tokio::time::timeout(
-        Duration::from_secs(10),
-        redis::aio::ConnectionManager::new(client),
-    )
-    .await
-    .context("timed out connecting to Redis (redis.url)")?
-    .context("could not connect to Redis (redis.url)")?;
-    Ok(Some(conn))
+    let r = &config.redis;
+    Ok(ratelimit::RateLimiter::redis(
+        client,
+        ratelimit::RedisOptions {
+            prefix: r.key_prefix.clone(),
+            connect_timeout: Duration::from_millis(r.connect_timeout_ms),
+            command_timeout: Duration::from_millis(r.command_timeout_ms),
+            retry_after: Duration::from_secs(r.retry_after_secs),
+            processes: r.processes,
+        },
+    ))
 }
 
 /// The key that signs public media URLs: derived from the token-signing key

@@ -3,11 +3,15 @@
 //! from the file header. Platforms that fetch media by URL (Instagram,
 //! Threads, webhooks) get a signed, expiring public URL.
 
+mod image;
+
 use hmac::{Hmac, Mac};
 use letsgrow_db::Db;
 use letsgrow_db::media::{self as repo, MediaRow};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// Largest upload accepted (bytes). Per-platform limits are checked when a post uses it.
 pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
@@ -18,6 +22,8 @@ pub enum MediaError {
     Unsupported(String),
     #[error("the file is empty")]
     Empty,
+    #[error("the media library is full")]
+    QuotaExceeded { used: u64, quota: u64 },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -29,6 +35,56 @@ pub struct MediaLibrary {
     /// Signs public URLs.
     key: Vec<u8>,
     public_url: Option<String>,
+    quota_bytes: u64,
+    /// One upload at a time per user in this process, so parallel uploads
+    /// cannot all pass the quota check.
+    user_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+/// A safe display name for an uploaded file: letters, digits, spaces and
+/// `. - _ ( )` kept, anything else (markup, quotes, slashes, control
+/// characters) replaced by `_`, no leading dots, at most 120 characters.
+pub fn display_name(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        let safe = c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '(' | ')');
+        let c = if safe { c } else { '_' };
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    let trimmed: String = out
+        .trim()
+        .trim_start_matches('.')
+        .chars()
+        .take(120)
+        .collect();
+    let trimmed = trimmed.trim();
+    if trimmed.trim_matches('_').is_empty() {
+        "image".into()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// The file's width and height, read by `imagesize` from the cleaned bytes;
+/// refused when the header does not describe an image of the sniffed type.
+fn checked_dimensions(mime: &str, data: &[u8]) -> Option<(u32, u32)> {
+    use imagesize::ImageType;
+    let kind = imagesize::image_type(data).ok()?;
+    let matches = matches!(
+        (mime, kind),
+        ("image/jpeg", ImageType::Jpeg)
+            | ("image/png", ImageType::Png)
+            | ("image/gif", ImageType::Gif)
+            | ("image/webp", ImageType::Webp)
+    );
+    let size = imagesize::blob_size(data).ok()?;
+    let (w, h) = (
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    );
+    (matches && w > 0 && h > 0).then_some((w, h))
 }
 
 /// The image types LetsGrow recognises, from magic bytes.
@@ -112,6 +168,34 @@ impl MediaLibrary {
             dir: data_dir.join("media"),
             key,
             public_url,
+            quota_bytes: letsgrow_config::MediaConfig::default().quota_bytes_per_user,
+            user_locks: Arc::default(),
+        }
+    }
+
+    /// Sets the bytes one user may store.
+    pub fn with_quota(mut self, quota_bytes: u64) -> Self {
+        self.quota_bytes = quota_bytes;
+        self
+    }
+
+    /// Bytes and files `user_id` stores, and the quota.
+    pub async fn usage(&self, user_id: &str) -> Result<(u64, u64, u64), letsgrow_db::DbError> {
+        let (bytes, files) = repo::usage_for_user(&self.db, user_id).await?;
+        Ok((
+            u64::try_from(bytes).unwrap_or(0),
+            u64::try_from(files).unwrap_or(0),
+            self.quota_bytes,
+        ))
+    }
+
+    fn user_lock(&self, user_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        match self.user_locks.lock() {
+            Ok(mut map) => {
+                map.retain(|_, l| Arc::strong_count(l) > 1);
+                map.entry(user_id.to_owned()).or_default().clone()
+            }
+            Err(_) => Arc::default(),
         }
     }
 
@@ -129,16 +213,52 @@ impl MediaLibrary {
         let mime = sniff(data).ok_or_else(|| {
             MediaError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into())
         })?;
-        let (width, height) = dimensions(mime, data).unzip();
+        let kind = mime.trim_start_matches("image/").to_uppercase();
+        // Location and other metadata are removed before anything is stored.
+        let cleaned = image::sanitize(mime, data).map_err(|why| {
+            MediaError::Unsupported(format!(
+                "This file is not a complete {kind} image ({why}). Open it in an image editor, save or export it again, and upload that."
+            ))
+        })?;
+        let data = cleaned.as_slice();
+        let (width, height) = checked_dimensions(mime, data).ok_or_else(|| {
+            MediaError::Unsupported(format!(
+                "This {kind} image has no readable size. Save or export it again and upload that."
+            ))
+        })?;
+        let (width, height) = (Some(width), Some(height));
+        let lock = self.user_lock(user_id);
+        let _one_upload = lock.lock().await;
+        let (used, _, quota) = self
+            .usage(user_id)
+            .await
+            .map_err(|e| MediaError::Internal(e.to_string()))?;
+        let size = u64::try_from(data.len()).unwrap_or(u64::MAX);
+        if used.saturating_add(size) > quota {
+            return Err(MediaError::QuotaExceeded { used, quota });
+        }
         let id = letsgrow_db::new_id();
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(|e| MediaError::Internal(format!("creating {}: {e}", self.dir.display())))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tokio::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))
+                .await
+                .map_err(|e| MediaError::Internal(e.to_string()))?;
+        }
         let path = self.dir.join(&id);
         let tmp = self.dir.join(format!("{id}.part"));
         {
             use tokio::io::AsyncWriteExt;
-            let mut f = tokio::fs::File::create(&tmp)
+            // Owner-only, like the database.
+            let mut f = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&tmp)
                 .await
                 .map_err(|e| MediaError::Internal(e.to_string()))?;
             f.write_all(data)
@@ -151,19 +271,10 @@ impl MediaLibrary {
         tokio::fs::rename(&tmp, &path)
             .await
             .map_err(|e| MediaError::Internal(e.to_string()))?;
-        let clean: String = filename
-            .chars()
-            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-            .take(200)
-            .collect();
         let row = MediaRow {
             id,
             user_id: user_id.to_owned(),
-            filename: if clean.trim().is_empty() {
-                "image".into()
-            } else {
-                clean
-            },
+            filename: display_name(filename),
             mime: mime.to_owned(),
             bytes: i64::try_from(data.len()).unwrap_or(i64::MAX),
             sha256: hex::encode(Sha256::digest(data)),
@@ -275,6 +386,35 @@ mod tests {
         assert!(!lib.verify("abc", exp, "zz"), "not hex");
         let past = chrono::Utc::now().timestamp() - 1;
         assert!(!lib.verify("abc", past, &lib.sign("abc", past)), "expired");
+    }
+
+    #[test]
+    fn display_names_are_safe() {
+        assert_eq!(
+            display_name("<script>alert(1)</script>.png"),
+            "_script_alert(1)_script_.png"
+        );
+        assert_eq!(display_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(
+            display_name("Urlaub 2026 – Strand.jpg"),
+            "Urlaub 2026 _ Strand.jpg"
+        );
+        assert_eq!(display_name("\u{0}\u{7}"), "image");
+        assert_eq!(display_name(".hidden"), "hidden");
+        assert_eq!(display_name(&"a".repeat(500)).len(), 120);
+    }
+
+    #[test]
+    fn dimensions_come_from_the_cleaned_image() {
+        let clean = image::sanitize("image/jpeg", &image::tests::phone_jpeg()).unwrap();
+        assert_eq!(checked_dimensions("image/jpeg", &clean), Some((3, 2)));
+        assert_eq!(
+            checked_dimensions("image/png", &clean),
+            None,
+            "type must match"
+        );
+        let png = image::sanitize("image/png", &image::tests::png_with_text()).unwrap();
+        assert_eq!(checked_dimensions("image/png", &png), Some((1, 1)));
     }
 
     #[test]

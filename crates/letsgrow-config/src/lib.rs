@@ -56,6 +56,7 @@ pub struct Config {
     pub log: LogConfig,
     pub network: NetworkConfig,
     pub worker: WorkerConfig,
+    pub media: MediaConfig,
     /// OAuth app credentials and endpoint overrides by platform id
     /// (`[platforms.x]`, `LETSGROW__PLATFORMS__X__CLIENT_ID`).
     pub platforms: BTreeMap<String, PlatformConfig>,
@@ -139,6 +140,7 @@ impl Default for Config {
             log: LogConfig::default(),
             network: NetworkConfig::default(),
             worker: WorkerConfig::default(),
+            media: MediaConfig::default(),
             platforms: BTreeMap::new(),
         }
     }
@@ -159,6 +161,9 @@ pub struct ServerConfig {
     pub cors_origins: Vec<String>,
     /// Read the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Bearer token Prometheus must send to read `/metrics`. Unset: `/metrics`
+    /// is turned off (it names routes and counts failed log-ins).
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for ServerConfig {
@@ -171,6 +176,7 @@ impl Default for ServerConfig {
             max_body_bytes: 256 * 1024,
             cors_origins: Vec::new(),
             trust_proxy: false,
+            metrics_token: None,
         }
     }
 }
@@ -199,6 +205,16 @@ pub struct RedisConfig {
     pub url: Option<Secret>,
     /// Prefix of every key LetsGrow writes, so several deployments can share a server.
     pub key_prefix: String,
+    /// How long to wait for a connection to Redis, in milliseconds.
+    pub connect_timeout_ms: u64,
+    /// How long to wait for one Redis command, in milliseconds.
+    pub command_timeout_ms: u64,
+    /// After a Redis failure, how long to stop asking Redis (limits use this
+    /// process's share meanwhile) before trying again, in seconds.
+    pub retry_after_secs: u64,
+    /// How many processes share the Redis budgets. While Redis is unreachable
+    /// each process enforces `1/processes` of every limit on its own.
+    pub processes: u32,
 }
 
 impl Default for RedisConfig {
@@ -206,6 +222,10 @@ impl Default for RedisConfig {
         RedisConfig {
             url: None,
             key_prefix: "letsgrow:".into(),
+            connect_timeout_ms: 500,
+            command_timeout_ms: 250,
+            retry_after_secs: 10,
+            processes: 1,
         }
     }
 }
@@ -220,6 +240,10 @@ pub struct AuthConfig {
     /// Base64 of at least 32 random bytes. Required in production; generated into the
     /// data directory otherwise.
     pub signing_key: Option<Secret>,
+    /// Seconds after a refresh token was used in which presenting it again
+    /// returns the same new tokens (two tabs refreshing together) instead of
+    /// ending the session as a theft. `0` turns the grace off.
+    pub refresh_reuse_window_secs: u64,
 }
 
 impl Default for AuthConfig {
@@ -230,6 +254,7 @@ impl Default for AuthConfig {
             issuer: "letsgrow".into(),
             audience: "letsgrow-api".into(),
             signing_key: None,
+            refresh_reuse_window_secs: 30,
         }
     }
 }
@@ -247,10 +272,22 @@ pub struct CryptoConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RateLimitConfig {
-    /// Log-in attempts allowed per client address per minute.
+    /// Password checks (log-ins and password changes) allowed per client
+    /// address per minute.
     pub login_per_ip_per_minute: u32,
-    /// Log-in attempts allowed per email address per 15 minutes.
+    /// Log-in attempts allowed per email address from one client address per
+    /// 15 minutes.
     pub login_per_email_per_15_minutes: u32,
+    /// Log-in attempts per email (from any address) before each further
+    /// attempt must wait: 1 s, then 2 s, 4 s, … up to `login_email_max_delay_secs`.
+    pub login_email_free_attempts: u32,
+    /// The longest wait between log-in attempts for one email, in seconds. A
+    /// device that logged in before (its signed device cookie) skips the wait.
+    pub login_email_max_delay_secs: u64,
+    /// Current-password checks (password changes) per account per 15 minutes.
+    pub password_change_per_user_per_15_minutes: u32,
+    /// Token refreshes allowed per client address per minute.
+    pub refresh_per_ip_per_minute: u32,
     /// Registrations allowed per client address per hour.
     pub register_per_ip_per_hour: u32,
 }
@@ -260,7 +297,27 @@ impl Default for RateLimitConfig {
         RateLimitConfig {
             login_per_ip_per_minute: 30,
             login_per_email_per_15_minutes: 10,
+            login_email_free_attempts: 5,
+            login_email_max_delay_secs: 30,
+            password_change_per_user_per_15_minutes: 5,
+            refresh_per_ip_per_minute: 60,
             register_per_ip_per_hour: 20,
+        }
+    }
+}
+
+/// The media library.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaConfig {
+    /// Bytes of media one account may store (uploads beyond it are refused).
+    pub quota_bytes_per_user: u64,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            quota_bytes_per_user: 1024 * 1024 * 1024,
         }
     }
 }
@@ -400,6 +457,15 @@ impl Config {
                 "rate_limit.register_per_ip_per_hour",
                 self.rate_limit.register_per_ip_per_hour,
             ),
+            (
+                "rate_limit.password_change_per_user_per_15_minutes",
+                self.rate_limit.password_change_per_user_per_15_minutes,
+            ),
+            (
+                "rate_limit.refresh_per_ip_per_minute",
+                self.rate_limit.refresh_per_ip_per_minute,
+            ),
+            ("redis.processes", self.redis.processes),
         ] {
             if value == 0 {
                 return Err(ConfigError::Rule {
@@ -407,6 +473,54 @@ impl Config {
                     reason: "must be at least 1".into(),
                 });
             }
+        }
+        if self.rate_limit.login_email_max_delay_secs == 0
+            || self.rate_limit.login_email_max_delay_secs > 3600
+        {
+            return Err(ConfigError::Rule {
+                key: "rate_limit.login_email_max_delay_secs",
+                reason: "must be between 1 and 3600 seconds".into(),
+            });
+        }
+        if self.auth.refresh_reuse_window_secs > 300 {
+            return Err(ConfigError::Rule {
+                key: "auth.refresh_reuse_window_secs",
+                reason: "must be between 0 and 300 seconds".into(),
+            });
+        }
+        for (key, value, max) in [
+            (
+                "redis.connect_timeout_ms",
+                self.redis.connect_timeout_ms,
+                60_000,
+            ),
+            (
+                "redis.command_timeout_ms",
+                self.redis.command_timeout_ms,
+                60_000,
+            ),
+            ("redis.retry_after_secs", self.redis.retry_after_secs, 3600),
+        ] {
+            if value == 0 || value > max {
+                return Err(ConfigError::Rule {
+                    key,
+                    reason: format!("must be between 1 and {max}"),
+                });
+            }
+        }
+        if self.media.quota_bytes_per_user < 1024 * 1024 {
+            return Err(ConfigError::Rule {
+                key: "media.quota_bytes_per_user",
+                reason: "must be at least 1048576 (1 MiB)".into(),
+            });
+        }
+        if let Some(t) = &self.server.metrics_token
+            && t.expose().len() < 16
+        {
+            return Err(ConfigError::Rule {
+                key: "server.metrics_token",
+                reason: "must be at least 16 characters (try `openssl rand -hex 32`)".into(),
+            });
         }
         if self.network.connect_timeout_secs == 0 || self.network.request_timeout_secs == 0 {
             return Err(ConfigError::Rule {
@@ -543,6 +657,31 @@ mod tests {
             jail.set_env("LETSGROW__AUTH__ACCESS_TOKEN_TTL_SECS", "5");
             let err = Config::load(None).unwrap_err().to_string();
             assert!(err.contains("auth.access_token_ttl_secs"), "{err}");
+            jail.set_env("LETSGROW__AUTH__ACCESS_TOKEN_TTL_SECS", "900");
+            jail.set_env("LETSGROW__REDIS__PROCESSES", "0");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("redis.processes"), "{err}");
+            jail.set_env("LETSGROW__REDIS__PROCESSES", "3");
+            jail.set_env("LETSGROW__SERVER__METRICS_TOKEN", "short");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("server.metrics_token"), "{err}");
+            jail.set_env(
+                "LETSGROW__SERVER__METRICS_TOKEN",
+                "a-long-enough-metrics-token",
+            );
+            jail.set_env("LETSGROW__AUTH__REFRESH_REUSE_WINDOW_SECS", "301");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("auth.refresh_reuse_window_secs"), "{err}");
+            jail.set_env("LETSGROW__AUTH__REFRESH_REUSE_WINDOW_SECS", "30");
+            jail.set_env("LETSGROW__MEDIA__QUOTA_BYTES_PER_USER", "10");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("media.quota_bytes_per_user"), "{err}");
+            jail.set_env("LETSGROW__MEDIA__QUOTA_BYTES_PER_USER", "2097152");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                (c.redis.processes, c.media.quota_bytes_per_user),
+                (3, 2_097_152)
+            );
             Ok(())
         });
     }

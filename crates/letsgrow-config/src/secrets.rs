@@ -214,6 +214,13 @@ fn load_or_create_file(data_dir: &Path) -> Result<SecretsFile, ConfigError> {
         source,
     };
     std::fs::create_dir_all(data_dir).map_err(io_err)?;
+    // The data directory holds the database, media and keys: owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(io_err)?;
+    }
     let path = data_dir.join(SECRETS_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|e| {

@@ -77,6 +77,36 @@ macro_rules! on_pool {
     };
 }
 
+/// Makes `data_dir` owner-only (0700) and the database file owner-only
+/// (0600) before SQLite opens it; SQLite gives its `-wal` and `-shm` files the
+/// database file's mode, and existing ones are tightened too.
+fn prepare_private_sqlite(data_dir: &Path, db_file: &Path) -> DbResult<()> {
+    private_sqlite_files(data_dir, db_file).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))
+}
+
+fn private_sqlite_files(data_dir: &Path, db_file: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(data_dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(db_file)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = db_file.as_os_str().to_owned();
+            name.push(suffix);
+            let p = std::path::PathBuf::from(name);
+            if p.exists() {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Db {
     /// Connects to `url`, or to `letsgrow.db` in `data_dir` when `url` is `None`
     /// (created on first start).
@@ -96,6 +126,7 @@ impl Db {
             }
             None => {
                 let path = data_dir.join("letsgrow.db");
+                prepare_private_sqlite(data_dir, &path)?;
                 Self::connect_sqlite(SqliteConnectOptions::new().filename(path), max_connections)
                     .await
             }

@@ -42,3 +42,12 @@ pub async fn list_for_user(db: &Db, user_id: &str, limit: i64) -> DbResult<Vec<M
         on_pool!(db, pool => sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(limit).fetch_all(pool).await?),
     )
 }
+
+/// Bytes and files one user stores.
+pub async fn usage_for_user(db: &Db, user_id: &str) -> DbResult<(i64, i64)> {
+    let sql =
+        "SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT), COUNT(*) FROM media WHERE user_id = $1";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, (i64, i64)>(sql).bind(user_id).fetch_one(pool).await?),
+    )
+}

@@ -58,6 +58,9 @@ pub async fn create(db: &Db, s: &NewSession<'_>) -> DbResult<()> {
 pub enum Rotation {
     /// The token was current; it is now used and `new_hash` replaces it.
     Rotated { session_id: String, user_id: String },
+    /// The token was used moments ago (within the reuse window) and its
+    /// session is live: the caller answers with the same successor again.
+    Replayed { session_id: String, user_id: String },
     /// The token had been used before: the whole session family is now revoked.
     Reused { session_id: String },
     /// Unknown token, or its session expired or was revoked.
@@ -65,12 +68,14 @@ pub enum Rotation {
 }
 
 /// Atomically consumes refresh token `hash` and stores `new_hash` in its place.
+/// A token used less than `reuse_window_ms` ago is `Replayed`, not theft.
 pub async fn rotate_refresh(
     db: &Db,
     hash: &str,
     new_hash: &str,
     now_ms: i64,
     new_expires_at: i64,
+    reuse_window_ms: i64,
 ) -> DbResult<Rotation> {
     let result = on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -118,6 +123,19 @@ pub async fn rotate_refresh(
                 .fetch_optional(&mut *tx)
                 .await?;
                 match used {
+                    Some((session_id, Some(used_at))) if used_at > now_ms - reuse_window_ms => {
+                        let live: Option<(String,)> = sqlx::query_as(
+                            "SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
+                        )
+                        .bind(&session_id)
+                        .bind(now_ms)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        match live {
+                            Some((user_id,)) => Rotation::Replayed { session_id, user_id },
+                            None => Rotation::Invalid,
+                        }
+                    }
                     Some((session_id, Some(_))) => {
                         sqlx::query(
                             "UPDATE sessions SET revoked_at = $1, revoked_reason = 'refresh_token_reused' \

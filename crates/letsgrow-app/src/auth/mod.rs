@@ -3,6 +3,7 @@
 //! This module knows nothing of HTTP, so the CLI and tests can call it. Password
 //! hashing runs on the blocking pool.
 
+pub mod device;
 pub mod password;
 pub mod tokens;
 
@@ -37,6 +38,12 @@ impl From<DbError> for AuthError {
     fn from(e: DbError) -> Self {
         AuthError::Internal(e.to_string())
     }
+}
+
+/// The form emails are compared and throttled in: trimmed and lower-cased
+/// (malformed input too, so it still has one budget).
+pub fn normalized_email(email: &str) -> String {
+    letsgrow_core::validate::normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase())
 }
 
 fn invalid(field: &'static str, message: impl Into<String>) -> AuthError {
@@ -79,6 +86,10 @@ pub struct AuthService {
     /// burst of log-ins queues instead of spawning a blocking thread (and a
     /// malloc arena) per request: memory stays flat and latency stays fair.
     hash_permits: Arc<tokio::sync::Semaphore>,
+    device: device::DeviceKey,
+    /// Derives a refresh token's successor (see `tokens::successor_refresh_token`).
+    successor_key: Vec<u8>,
+    reuse_window_ms: i64,
 }
 
 fn now_ms() -> i64 {
@@ -129,11 +140,33 @@ impl AuthService {
                     .map(usize::from)
                     .unwrap_or(2),
             )),
+            device: device::DeviceKey::new(signing_key),
+            successor_key: {
+                use sha2::{Digest, Sha256};
+                let mut h = Sha256::new();
+                h.update(b"letsgrow refresh successor key v1|");
+                h.update(signing_key);
+                h.finalize().to_vec()
+            },
+            reuse_window_ms: i64::try_from(auth.refresh_reuse_window_secs)
+                .unwrap_or(0)
+                .saturating_mul(1000),
         })
     }
 
     pub fn refresh_ttl_secs(&self) -> i64 {
         self.refresh_ttl_ms / 1000
+    }
+
+    /// A fresh device cookie value for an account that just logged in.
+    pub fn device_cookie(&self, email: &str) -> String {
+        self.device.issue(&normalized_email(email), now_ms() / 1000)
+    }
+
+    /// The device id when `cookie` proves an earlier successful log-in to `email`.
+    pub fn known_device(&self, cookie: &str, email: &str) -> Option<String> {
+        self.device
+            .verify(cookie, &normalized_email(email), now_ms() / 1000)
     }
 
     pub async fn register(
@@ -233,23 +266,30 @@ impl AuthService {
         })
     }
 
-    /// Rotates a refresh token. Presenting an already-used token revokes the session.
+    /// Rotates a refresh token. Presenting it again within the reuse window
+    /// answers with the same successor (parallel refreshes from two tabs);
+    /// after the window it counts as theft and revokes the session.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Issued, AuthError> {
         if refresh_token.is_empty() || refresh_token.len() > 256 {
             return Err(AuthError::InvalidRefreshToken);
         }
         let now = now_ms();
-        let new_token = tokens::new_refresh_token();
+        let new_token = tokens::successor_refresh_token(&self.successor_key, refresh_token);
         let rotation = sessions::rotate_refresh(
             &self.db,
             &tokens::hash_refresh_token(refresh_token),
             &tokens::hash_refresh_token(&new_token),
             now,
             now + self.refresh_ttl_ms,
+            self.reuse_window_ms,
         )
         .await?;
         match rotation {
             Rotation::Rotated {
+                session_id,
+                user_id,
+            }
+            | Rotation::Replayed {
                 session_id,
                 user_id,
             } => {

@@ -83,6 +83,19 @@ pub fn new_refresh_token() -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// The token that replaces `token` when it is rotated: derived (HMAC with a
+/// server key), not random, so that a second presentation of `token` inside
+/// the reuse window answers with the very same successor without storing it.
+pub fn successor_refresh_token(key: &[u8], token: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return new_refresh_token();
+    };
+    mac.update(b"letsgrow refresh successor v1|");
+    mac.update(token.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
 /// What the database stores instead of a refresh token.
 pub fn hash_refresh_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -135,5 +148,10 @@ mod tests {
         assert_ne!(a, new_refresh_token());
         assert_eq!(hash_refresh_token(&a).len(), 64);
         assert_ne!(hash_refresh_token(&a), a);
+        let next = successor_refresh_token(b"k", &a);
+        assert_eq!(next, successor_refresh_token(b"k", &a), "same successor");
+        assert_ne!(next, successor_refresh_token(b"other", &a));
+        assert_ne!(next, successor_refresh_token(b"k", &next));
+        assert_eq!(next.len(), a.len());
     }
 }

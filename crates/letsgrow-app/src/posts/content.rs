@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+/// The longest text of one part, in characters, on every way in (JSON, CSV
+/// import, and later imports and AI drafts): above every platform's limit.
+pub const MAX_PART_CHARS: usize = 100_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Content {
@@ -58,6 +62,26 @@ impl Content {
         serde_json::from_str(s).map_err(|e| format!("stored post content is unreadable: {e}"))
     }
 
+    /// The limits every post obeys whatever its channel or how it came in:
+    /// each part's text at most [`MAX_PART_CHARS`] and no NUL characters.
+    /// Errors are keyed `<prefix>.parts[i].text`.
+    pub fn check_limits(&self, prefix: &str) -> Vec<(String, String)> {
+        let mut errors = Vec::new();
+        for (i, part) in self.parts.iter().enumerate() {
+            let key = format!("{prefix}.parts[{i}].text");
+            // Cheap before counting: a text under the cap in bytes is under it in characters.
+            if part.text.len() > MAX_PART_CHARS && part.text.chars().count() > MAX_PART_CHARS {
+                errors.push((
+                    key,
+                    format!("is too long: at most {MAX_PART_CHARS} characters"),
+                ));
+            } else if part.text.contains('\0') {
+                errors.push((key, "must not contain NUL characters".into()));
+            }
+        }
+        errors
+    }
+
     /// The duplicate-guard key: SHA-256 of the parts' text with whitespace
     /// collapsed and case folded, so trivial edits still count as the same post.
     pub fn hash(&self) -> String {
@@ -84,5 +108,23 @@ mod tests {
         assert_ne!(a.hash(), c.hash());
         let round = Content::from_json(&a.to_json()).unwrap();
         assert_eq!(round, a);
+    }
+
+    #[test]
+    fn limits_hold_for_any_channel() {
+        assert!(
+            Content::single("a".repeat(MAX_PART_CHARS))
+                .check_limits("c")
+                .is_empty()
+        );
+        assert!(
+            Content::single("é".repeat(MAX_PART_CHARS))
+                .check_limits("c")
+                .is_empty()
+        );
+        let long = Content::single("a".repeat(MAX_PART_CHARS + 1)).check_limits("c");
+        assert_eq!(long.len(), 1);
+        assert_eq!(long[0].0, "c.parts[0].text");
+        assert_eq!(Content::single("a\0b").check_limits("c").len(), 1);
     }
 }

@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// Different weekly slots one channel may have.
+pub const MAX_SLOTS: usize = 100;
+
 impl PostService {
     /// Resolves when each channel's target publishes (None = draft).
     pub(super) async fn instants(
@@ -104,7 +107,7 @@ impl PostService {
         letsgrow_db::channels::get_for_user(&self.db, user_id, channel_id)
             .await?
             .ok_or(PostError::NotFound)?;
-        let rows: Vec<(i64, i64)> = slots
+        let mut rows: Vec<(i64, i64)> = slots
             .iter()
             .map(|s| {
                 use chrono::Timelike;
@@ -114,6 +117,18 @@ impl PostService {
                 )
             })
             .collect();
+        // The same slot twice is one slot; the week holds at most MAX_SLOTS.
+        rows.sort_unstable();
+        rows.dedup();
+        if rows.len() > MAX_SLOTS {
+            return Err(PostError::Validation(vec![(
+                "slots".into(),
+                format!(
+                    "has {} different slots; a channel takes at most {MAX_SLOTS} a week",
+                    rows.len()
+                ),
+            )]));
+        }
         repo::set_slots(&self.db, channel_id, &rows).await?;
         Ok(())
     }

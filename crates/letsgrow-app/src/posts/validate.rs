@@ -26,6 +26,12 @@ impl PostService {
             ));
             return;
         };
+        let limits = content.check_limits(prefix);
+        if !limits.is_empty() {
+            // Over the universal limits: no platform rule is worth checking.
+            errors.extend(limits);
+            return;
+        }
         let caps = provider.capabilities();
         let name = platform.display_name();
         if content.parts.is_empty() {

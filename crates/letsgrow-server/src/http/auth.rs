@@ -7,8 +7,9 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use letsgrow_app::auth::device::{DEVICE_COOKIE, DEVICE_TTL_SECS};
 use letsgrow_app::auth::{AuthError, Authed, Issued, SessionMeta};
-use letsgrow_app::ratelimit::{Decision, Quota, retry_after_secs};
+use letsgrow_app::ratelimit::{Backoff, Decision, Quota, retry_after_secs};
 use letsgrow_core::time::rfc3339;
 use letsgrow_db::users::UserRow;
 use serde::{Deserialize, Serialize};
@@ -234,14 +235,35 @@ fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 }
 
 fn read_cookie(headers: &HeaderMap) -> Option<String> {
+    read_named_cookie(headers, REFRESH_COOKIE)
+}
+
+fn read_named_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == REFRESH_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// Remembers this device for `email`: a later log-in from it with the right
+/// password skips the per-email delay.
+fn set_device_cookie(state: &AppState, resp: &mut Response, email: &str) {
+    let secure = if state.config.serves_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let v = format!(
+        "{DEVICE_COOKIE}={}; Path={COOKIE_PATH}; HttpOnly; SameSite=Strict; Max-Age={DEVICE_TTL_SECS}{secure}",
+        state.auth.device_cookie(email)
+    );
+    if let Ok(v) = HeaderValue::from_str(&v) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 fn respond(state: &AppState, status: StatusCode, issued: Issued, web: bool) -> Response {
@@ -312,15 +334,18 @@ pub async fn register(
         .register(&req.email, &req.password, meta(&headers, &ip))
         .await?;
     tracing::info!(user_id = %issued.user.id, "account registered");
-    Ok(respond(
-        &state,
-        StatusCode::CREATED,
-        issued,
-        is_web(&headers),
-    ))
+    let email = issued.user.email.clone();
+    let mut resp = respond(&state, StatusCode::CREATED, issued, is_web(&headers));
+    set_device_cookie(&state, &mut resp, &email);
+    Ok(resp)
 }
 
 /// Log in with email and password.
+///
+/// Throttled per client address, per (email, client address), and per email
+/// with an increasing delay between attempts (never a ban). A device that
+/// logged in to the account before (its `lg_device` cookie) skips the
+/// per-email delay, so an attacker hammering an email cannot lock its owner out.
 #[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "auth_login", tag = "auth",
     request_body = LoginRequest,
     params(("X-LetsGrow-Client" = Option<String>, Header, description = "`web`: refresh token only as an httpOnly cookie")),
@@ -347,19 +372,59 @@ pub async fn login(
         Duration::from_secs(60),
     )
     .await?;
-    let email_key = req.email.trim().to_lowercase();
-    spend(
-        &state,
-        format!("login:email:{email_key}"),
-        rl.login_per_email_per_15_minutes,
-        Duration::from_secs(900),
-    )
-    .await?;
+    let email_key = letsgrow_app::auth::normalized_email(&req.email);
+    let device = read_named_cookie(&headers, DEVICE_COOKIE)
+        .and_then(|c| state.auth.known_device(&c, &email_key));
+    let email_budget = format!("login:email:{email_key}");
+    match &device {
+        // A known device has its own budget instead of the email's delay and
+        // the (email, address) budget, so frequent log-ins from it never lock
+        // its owner out.
+        Some(id) => {
+            spend(
+                &state,
+                format!("login:device:{id}"),
+                rl.login_per_email_per_15_minutes,
+                Duration::from_secs(900),
+            )
+            .await?
+        }
+        None => {
+            spend(
+                &state,
+                format!("login:email:{email_key}:ip:{}", ip.0),
+                rl.login_per_email_per_15_minutes,
+                Duration::from_secs(900),
+            )
+            .await?;
+            let backoff = Backoff {
+                free: rl.login_email_free_attempts,
+                max_delay: Duration::from_secs(rl.login_email_max_delay_secs),
+                window: Duration::from_secs(900),
+            };
+            if let Decision::Limited(wait) = state.limiter.backoff(&email_budget, backoff).await {
+                let secs = retry_after_secs(wait);
+                let mut e = ApiError::rate_limited(secs);
+                e.message = format!(
+                    "Too many log-in attempts for this email. Try again in {secs} seconds; a device you logged in from before does not have to wait."
+                );
+                return Err(e);
+            }
+        }
+    }
     let issued = state
         .auth
         .login(&req.email, &req.password, meta(&headers, &ip))
         .await?;
-    Ok(respond(&state, StatusCode::OK, issued, is_web(&headers)))
+    // A success without a known device proves the password: the email's delay
+    // starts over. A known device's success leaves it, so logging in from a
+    // trusted device does not hand an attacker fresh free attempts.
+    if device.is_none() {
+        state.limiter.clear_backoff(&email_budget).await;
+    }
+    let mut resp = respond(&state, StatusCode::OK, issued, is_web(&headers));
+    set_device_cookie(&state, &mut resp, &email_key);
+    Ok(resp)
 }
 
 /// Exchange a refresh token for new tokens (the refresh token rotates).
@@ -373,12 +438,21 @@ pub async fn login(
         (status = 413, description = "Body too large", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
         (status = 422, description = "Invalid fields", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many refreshes from this address (see Retry-After)", body = crate::error::ErrorBody),
     ))]
 pub async fn refresh(
     State(state): State<AppState>,
+    ip: ClientIp,
     headers: HeaderMap,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> Result<Response, ApiError> {
+    spend(
+        &state,
+        format!("refresh:ip:{}", ip.0),
+        state.config.rate_limit.refresh_per_ip_per_minute,
+        Duration::from_secs(60),
+    )
+    .await?;
     let web = is_web(&headers);
     let token = match (req.refresh_token, web) {
         (Some(t), _) => t,
@@ -488,12 +562,31 @@ pub async fn update_me(
         (status = 413, description = "Body too large", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
         (status = 422, description = "New password too weak", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many password checks for this account or address (see Retry-After)", body = crate::error::ErrorBody),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
+    ip: ClientIp,
     Authenticated(who): Authenticated,
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let rl = &state.config.rate_limit;
+    // Every current-password check spends the address's password-check
+    // budget (shared with log-in) and the account's own.
+    spend(
+        &state,
+        format!("login:ip:{}", ip.0),
+        rl.login_per_ip_per_minute,
+        Duration::from_secs(60),
+    )
+    .await?;
+    spend(
+        &state,
+        format!("password:user:{}", who.user.id),
+        rl.password_change_per_user_per_15_minutes,
+        Duration::from_secs(900),
+    )
+    .await?;
     state
         .auth
         .change_password(&who, &req.current_password, &req.new_password)

@@ -58,7 +58,9 @@ pub struct UploadQuery {
 #[schema(value_type = String, format = Binary)]
 pub struct ImageFile(#[allow(dead_code)] Vec<u8>);
 
-/// Upload an image to the media library (the raw file as the body). The type is read from the bytes.
+/// Upload an image to the media library (the raw file as the body). The type is
+/// read from the bytes, the whole file structure is checked, and location and
+/// other metadata (EXIF, XMP, IPTC, text chunks) are removed before storing.
 #[utoipa::path(post, path = "/api/v1/media", operation_id = "media_upload", tag = "posts",
     security(("bearer" = [])),
     params(UploadQuery),
@@ -66,8 +68,8 @@ pub struct ImageFile(#[allow(dead_code)] Vec<u8>);
     responses(
         (status = 201, description = "Stored", body = Media),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
-        (status = 413, description = "Larger than 16 MiB", body = crate::error::ErrorBody),
-        (status = 415, description = "Not a supported image", body = crate::error::ErrorBody),
+        (status = 413, description = "Larger than 16 MiB, or over your media quota (`details.quota_bytes`)", body = crate::error::ErrorBody),
+        (status = 415, description = "Not a complete JPEG, PNG, GIF or WebP image", body = crate::error::ErrorBody),
         (status = 422, description = "Empty file", body = crate::error::ErrorBody),
     ))]
 pub async fn upload(
@@ -91,6 +93,16 @@ pub async fn upload(
         .map_err(|e| match e {
             MediaError::Unsupported(m) => ApiError::new(ErrorCode::UnsupportedMediaType, m),
             MediaError::Empty => ApiError::field("body", "the file is empty"),
+            MediaError::QuotaExceeded { used, quota } => ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "Your media library is full: {} MiB of {} MiB are used, and this file does not fit. Ask the administrator to raise media.quota_bytes_per_user.",
+                    used / (1024 * 1024),
+                    quota / (1024 * 1024)
+                ),
+            )
+            .with_detail("used_bytes", used)
+            .with_detail("quota_bytes", quota),
             MediaError::Internal(m) => ApiError::internal(m),
         })?;
     Ok((StatusCode::CREATED, axum::Json(view(&state, row))))
@@ -111,6 +123,34 @@ pub async fn list(
     Ok(axum::Json(
         rows.into_iter().map(|m| view(&state, m)).collect(),
     ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MediaUsage {
+    /// Bytes your media library holds.
+    pub used_bytes: u64,
+    /// Bytes it may hold (`media.quota_bytes_per_user`).
+    pub quota_bytes: u64,
+    pub files: u64,
+}
+
+/// How much of your media quota is used (shown in Settings).
+#[utoipa::path(get, path = "/api/v1/media/usage", operation_id = "media_usage", tag = "posts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Usage and quota", body = MediaUsage),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+    ))]
+pub async fn usage(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+) -> Result<axum::Json<MediaUsage>, ApiError> {
+    let (used_bytes, files, quota_bytes) = state.media.usage(&who.user.id).await?;
+    Ok(axum::Json(MediaUsage {
+        used_bytes,
+        quota_bytes,
+        files,
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

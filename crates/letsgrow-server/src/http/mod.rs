@@ -96,6 +96,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(schedule::resolve))
         .routes(routes!(media::upload, media::list))
         .routes(routes!(media::public))
+        .routes(routes!(media::usage))
         .routes(routes!(text::check))
         .routes(routes!(ops::health))
         .routes(routes!(ops::ready))

@@ -3,9 +3,12 @@
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use letsgrow_app::ratelimit::RedisHealth;
 use serde::Serialize;
+use std::fmt::Write;
+use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -16,11 +19,13 @@ pub struct Health {
 
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
-    /// `ready`
+    /// `ready`, or `degraded` when Redis is configured but unreachable (the
+    /// process serves on, with per-process rate limits).
     pub status: String,
     /// `sqlite` or `postgres`.
     pub database: String,
-    /// `ok`, or `not_configured` when no Redis URL is set.
+    /// `ok`, `unavailable` (configured but not answering), or `not_configured`
+    /// when no Redis URL is set.
     pub redis: String,
 }
 
@@ -33,7 +38,9 @@ pub async fn health() -> axum::Json<Health> {
     })
 }
 
-/// The process can serve: database reachable and migrated, Redis reachable when configured.
+/// The process can serve: database reachable and migrated. Redis is not the
+/// system of record: when it is unreachable the answer is still 200, with
+/// `status: degraded` and `redis: unavailable`.
 #[utoipa::path(get, path = "/api/ready", operation_id = "ops_ready", tag = "ops",
     responses(
         (status = 200, description = "Ready", body = Readiness),
@@ -55,29 +62,69 @@ pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Readiness
         .check_ready()
         .await
         .map_err(|why| unavailable("database", why))?;
-    let redis = match &state.redis {
-        None => "not_configured",
-        Some(conn) => {
-            let mut conn = conn.clone();
-            let pong: Result<String, _> = redis::cmd("PING").query_async(&mut conn).await;
-            pong.map_err(|e| unavailable("redis", e.to_string()))?;
-            "ok"
-        }
-    };
+    let redis = state.limiter.redis_health().await;
     let database = match state.db.backend() {
         letsgrow_db::Backend::Sqlite => "sqlite",
         letsgrow_db::Backend::Postgres => "postgres",
     };
+    let status = match redis {
+        RedisHealth::Unavailable => "degraded",
+        RedisHealth::Ok | RedisHealth::NotConfigured => "ready",
+    };
     Ok(axum::Json(Readiness {
-        status: "ready".into(),
+        status: status.into(),
         database: database.into(),
-        redis: redis.into(),
+        redis: redis.as_str().into(),
     }))
 }
 
-/// Prometheus text format.
-pub async fn metrics(State(state): State<AppState>) -> Response {
-    let mut resp = state.metrics.render().into_response();
+/// Prometheus text format, for a scraper that sends
+/// `Authorization: Bearer <server.metrics_token>`. Without a configured token
+/// the endpoint is off: it names routes and counts failed log-ins.
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(expected) = &state.config.server.metrics_token else {
+        return ApiError::new(
+            ErrorCode::NotFound,
+            "Metrics are turned off. Set server.metrics_token and send it as a bearer token to read them.",
+        )
+        .into_response();
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !bool::from(presented.as_bytes().ct_eq(expected.expose().as_bytes())) {
+        let mut r = ApiError::unauthorized(
+            "Send the metrics token from server.metrics_token as `Authorization: Bearer <token>`.",
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return r;
+    }
+    let mut text = state.metrics.render();
+    let health = state.limiter.redis_health_now();
+    let _ = write!(
+        text,
+        "# HELP letsgrow_redis_up Whether Redis answers (1), is unreachable (0); absent when not configured.\n\
+         # TYPE letsgrow_redis_up gauge\n"
+    );
+    if health != RedisHealth::NotConfigured {
+        let _ = writeln!(
+            text,
+            "letsgrow_redis_up {}",
+            u8::from(health == RedisHealth::Ok)
+        );
+    }
+    let _ = write!(
+        text,
+        "# HELP letsgrow_ratelimit_fallback_total Rate-limit checks answered in this process because Redis was unreachable.\n\
+         # TYPE letsgrow_ratelimit_fallback_total counter\n\
+         letsgrow_ratelimit_fallback_total {}\n",
+        state.limiter.fallback_checks()
+    );
+    let mut resp = text.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

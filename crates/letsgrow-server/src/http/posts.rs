@@ -424,12 +424,20 @@ pub enum TargetState {
     Unconfirmed,
 }
 
+/// Largest `posts_list` page in bytes of JSON, whatever `limit` says.
+pub const MAX_LIST_BYTES: usize = 2 * 1024 * 1024;
+
 /// Posts, newest scheduled first, filtered by state, channel and time range (calendar and queue views).
+///
+/// A page holds at most `limit` posts and at most 2 MiB of JSON; when the
+/// byte cap cut it short the response has `X-LetsGrow-Truncated: true` (ask
+/// again with `to` set to the last post's time for the rest).
 #[utoipa::path(get, path = "/api/v1/posts", operation_id = "posts_list", tag = "posts",
     security(("bearer" = [])),
     params(ListQuery),
     responses(
-        (status = 200, description = "Posts with their targets (no history)", body = Vec<Post>),
+        (status = 200, description = "Posts with their targets (no history)", body = Vec<Post>,
+            headers(("X-LetsGrow-Truncated" = String, description = "`true` when the 2 MiB page cap cut the page short"))),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
         (status = 422, description = "Invalid filter", body = crate::error::ErrorBody),
     ))]
@@ -437,7 +445,7 @@ pub async fn list(
     State(state): State<AppState>,
     Authenticated(who): Authenticated,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<axum::Json<Vec<Post>>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let mut errors = FieldErrors::default();
     let instant = |v: &Option<String>, field: &str, errors: &mut FieldErrors| {
         v.as_deref()
@@ -477,7 +485,26 @@ pub async fn list(
         limit: i64::from(limit),
     };
     let list = state.posts.list(&who.user.id, &filter).await?;
-    Ok(axum::Json(list.into_iter().map(post_view).collect()))
+    let mut page: Vec<Post> = Vec::new();
+    let mut bytes = 2;
+    let mut truncated = false;
+    for p in list.into_iter().map(post_view) {
+        let size = serde_json::to_vec(&p).map_or(0, |v| v.len()) + 1;
+        if !page.is_empty() && bytes + size > MAX_LIST_BYTES {
+            truncated = true;
+            break;
+        }
+        bytes += size;
+        page.push(p);
+    }
+    let mut resp = axum::response::IntoResponse::into_response(axum::Json(page));
+    if truncated {
+        resp.headers_mut().insert(
+            "x-letsgrow-truncated",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    Ok(resp)
 }
 
 /// One post with each channel's state, error, links and full history.

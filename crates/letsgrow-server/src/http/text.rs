@@ -8,14 +8,16 @@ use letsgrow_core::text::{CheckOptions, CheckResult, RedditField};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// Longest text accepted for checking (bytes): above every platform's limit.
-const MAX_TEXT_BYTES: usize = 200_000;
+/// Longest text accepted for checking: the longest a post part may be.
+const MAX_TEXT_CHARS: usize = letsgrow_app::posts::content::MAX_PART_CHARS;
+/// Most entities (hashtags, mentions, links, cashtags, facets) one answer lists.
+pub const MAX_ENTITIES: usize = 2_000;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextCheckRequest {
     pub platform: Platform,
-    #[schema(max_length = 200000, pattern = "^[^\\u0000]*$")]
+    #[schema(max_length = 100000, pattern = "^[^\\u0000]*$")]
     pub text: String,
     /// Overrides the platform's default maximum (e.g. a Mastodon instance's own limit).
     #[schema(minimum = 1, maximum = 1000000)]
@@ -42,10 +44,10 @@ pub async fn check(
     _who: Authenticated,
     ApiJson(req): ApiJson<TextCheckRequest>,
 ) -> Result<axum::Json<CheckResult>, ApiError> {
-    if req.text.len() > MAX_TEXT_BYTES {
+    if req.text.len() > MAX_TEXT_CHARS && req.text.chars().count() > MAX_TEXT_CHARS {
         return Err(ApiError::field(
             "text",
-            format!("must be at most {MAX_TEXT_BYTES} bytes"),
+            format!("is too long: at most {MAX_TEXT_CHARS} characters"),
         ));
     }
     if req.max_override == Some(0) || req.max_override.is_some_and(|m| m > 1_000_000) {
@@ -58,10 +60,18 @@ pub async fn check(
         max_override: req.max_override.map(|m| m as usize),
         reddit_field: req.reddit_field.unwrap_or_default(),
     };
-    // Text analysis is CPU work bounded by MAX_TEXT_BYTES; fine on the request task.
-    Ok(axum::Json(letsgrow_core::text::check(
-        req.platform,
-        &req.text,
-        &opts,
-    )))
+    // Text analysis is CPU work bounded by MAX_TEXT_CHARS; fine on the request task.
+    let result = letsgrow_core::text::check(req.platform, &req.text, &opts);
+    let e = &result.entities;
+    let entities =
+        e.hashtags.len() + e.mentions.len() + e.urls.len() + e.cashtags.len() + result.facets.len();
+    if entities > MAX_ENTITIES {
+        return Err(ApiError::field(
+            "text",
+            format!(
+                "has {entities} hashtags, mentions and links; at most {MAX_ENTITIES} are checked at once, and no platform takes a post with that many"
+            ),
+        ));
+    }
+    Ok(axum::Json(result))
 }

@@ -172,7 +172,9 @@ async fn refresh_rotates_and_reuse_revokes_the_family(app: TestApp) {
         200
     );
 
-    // Presenting the used token again: the whole family is revoked.
+    // Presenting the used token again after the 30 s reuse window: the whole
+    // family is revoked.
+    crate::hardening::age_used_refresh_tokens(&app, 31).await;
     let reuse = app
         .post_json("/api/v1/auth/refresh", &json!({"refresh_token": r1}))
         .await;
@@ -388,7 +390,9 @@ async fn web_clients_get_the_refresh_token_only_as_a_cookie(app: TestApp) {
         .await
         .unwrap();
     expect_error(no_header, 401, "invalid_refresh_token").await;
-    // Reusing the first cookie revokes the family and clears the cookie.
+    // Reusing the first cookie after the reuse window revokes the family and
+    // clears the cookie.
+    crate::hardening::age_used_refresh_tokens(&app, 31).await;
     let reuse = refresh(cookie).await.unwrap();
     assert!(
         reuse.headers()["set-cookie"]

@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 
 pub const SIGNING_KEY: [u8; 48] = *b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL";
 pub const PASSWORD: &str = "correct-horse-battery";
+/// Every test app serves `/metrics` to this bearer token.
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
 
 pub fn pg_admin_url() -> String {
     std::env::var("LETSGROW_TEST_PG_URL")
@@ -76,6 +78,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let mut config = Config::default();
     config.server.data_dir = data_dir.path().to_path_buf();
     config.server.port = 0;
+    config.server.metrics_token = Some(Secret::new(METRICS_TOKEN.to_owned()));
     config.auth.signing_key = Some(Secret::new(
         base64::engine::general_purpose::STANDARD.encode(SIGNING_KEY),
     ));
@@ -259,4 +262,138 @@ macro_rules! both_backends {
             )*
         }
     };
+}
+
+/// CRC-32 as PNG uses it.
+pub fn crc32(parts: &[&[u8]]) -> u32 {
+    let mut c = 0xFFFF_FFFFu32;
+    for p in parts {
+        for b in *p {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+    }
+    !c
+}
+
+/// A structurally complete PNG of `w`×`h` (one IDAT chunk), plus `extra`
+/// chunks (type, data) before the image data.
+pub fn png(w: u32, h: u32, extra: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc32(&[kind, data]).to_be_bytes());
+    }
+    let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut p, b"IHDR", &ihdr);
+    for (kind, data) in extra {
+        chunk(&mut p, *kind, data);
+    }
+    chunk(&mut p, b"IDAT", &[0x78, 0x9C, 0x63, 0x60, 0, 0, 0, 2, 0, 1]);
+    chunk(&mut p, b"IEND", &[]);
+    p
+}
+
+/// A baseline JPEG of `w`×`h` as a phone camera writes one: JFIF, then an
+/// APP1 Exif segment whose TIFF structure has IFD0 (Make, Model, a GPS IFD
+/// pointer) and a GPS IFD with latitude/longitude (52°31'12" N, 13°24'36" E),
+/// an XMP packet with the location again, tables, the frame, one scan and EOI.
+pub fn phone_jpeg(w: u16, h: u16) -> Vec<u8> {
+    fn segment(out: &mut Vec<u8>, marker: u8, body: &[u8]) {
+        out.extend_from_slice(&[0xFF, marker]);
+        out.extend_from_slice(&u16::try_from(body.len() + 2).unwrap().to_be_bytes());
+        out.extend_from_slice(body);
+    }
+    // TIFF, little endian. IFD0 at 8: 3 entries; GPS IFD after it: 4 entries.
+    let mut t = b"II*\0".to_vec();
+    t.extend_from_slice(&8u32.to_le_bytes());
+    let ifd0_len = 2 + 3 * 12 + 4;
+    let gps_at = 8 + ifd0_len;
+    let gps_len = 2 + 4 * 12 + 4;
+    let data_at = gps_at + gps_len;
+    let make = b"PhoneCo\0";
+    let model = b"Pocket 9\0";
+    let entry = |t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: u32| {
+        t.extend_from_slice(&tag.to_le_bytes());
+        t.extend_from_slice(&kind.to_le_bytes());
+        t.extend_from_slice(&count.to_le_bytes());
+        t.extend_from_slice(&value.to_le_bytes());
+    };
+    let at = |n: usize| u32::try_from(n).unwrap();
+    t.extend_from_slice(&3u16.to_le_bytes());
+    entry(&mut t, 0x010F, 2, at(make.len()), at(data_at));
+    entry(&mut t, 0x0110, 2, at(model.len()), at(data_at + make.len()));
+    entry(&mut t, 0x8825, 4, 1, at(gps_at));
+    t.extend_from_slice(&0u32.to_le_bytes());
+    let lat_at = data_at + make.len() + model.len();
+    let lon_at = lat_at + 24;
+    t.extend_from_slice(&4u16.to_le_bytes());
+    entry(&mut t, 0x0001, 2, 2, u32::from_le_bytes(*b"N\0\0\0"));
+    entry(&mut t, 0x0002, 5, 3, at(lat_at));
+    entry(&mut t, 0x0003, 2, 2, u32::from_le_bytes(*b"E\0\0\0"));
+    entry(&mut t, 0x0004, 5, 3, at(lon_at));
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t.extend_from_slice(make);
+    t.extend_from_slice(model);
+    for (num, den) in [(52u32, 1u32), (31, 1), (12, 1), (13, 1), (24, 1), (36, 1)] {
+        t.extend_from_slice(&num.to_le_bytes());
+        t.extend_from_slice(&den.to_le_bytes());
+    }
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend_from_slice(&t);
+
+    let mut j = vec![0xFF, 0xD8];
+    segment(&mut j, 0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    segment(&mut j, 0xE1, &exif);
+    segment(
+        &mut j,
+        0xE1,
+        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><rdf:Description exif:GPSLatitude=\"52,31.2N\" exif:GPSLongitude=\"13,24.6E\"/></x:xmpmeta>",
+    );
+    let mut dqt = vec![0u8];
+    dqt.extend_from_slice(&[1u8; 64]);
+    segment(&mut j, 0xDB, &dqt);
+    let mut sof = vec![8u8];
+    sof.extend_from_slice(&h.to_be_bytes());
+    sof.extend_from_slice(&w.to_be_bytes());
+    sof.extend_from_slice(&[1, 1, 0x11, 0]);
+    segment(&mut j, 0xC0, &sof);
+    let mut dht = vec![0x00];
+    dht.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    segment(&mut j, 0xC4, &dht);
+    segment(&mut j, 0xDA, &[1, 1, 0, 0, 0x3F, 0]);
+    j.extend_from_slice(&[0x12, 0xFF, 0x00, 0x34, 0x56]);
+    j.extend_from_slice(&[0xFF, 0xD9]);
+    j
+}
+
+/// `phone_jpeg` without its metadata: what a plain JPEG export looks like.
+pub fn jpeg(w: u16, h: u16) -> Vec<u8> {
+    let full = phone_jpeg(w, h);
+    let mut out = vec![0xFF, 0xD8];
+    let mut i = 2;
+    while full[i + 1] != 0xDA {
+        let len = usize::from(u16::from_be_bytes([full[i + 2], full[i + 3]]));
+        if full[i + 1] != 0xE1 {
+            out.extend_from_slice(&full[i..i + 2 + len]);
+        }
+        i += 2 + len;
+    }
+    out.extend_from_slice(&full[i..]);
+    out
+}
+
+/// Whether `needle` occurs in `hay`.
+pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }

@@ -8,6 +8,7 @@ mod auth;
 mod bad_input;
 mod bluesky;
 mod channels;
+mod hardening;
 mod oauth;
 mod ops;
 mod platforms;

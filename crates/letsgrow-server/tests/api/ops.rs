@@ -31,7 +31,16 @@ async fn health_ready_metrics_and_docs(app: TestApp) {
     assert_eq!(r["database"], expected);
     assert_eq!(r["redis"], "not_configured");
 
-    let m = app.client.get(app.url("/metrics")).send().await.unwrap();
+    // Metrics need the configured token.
+    let anonymous = app.client.get(app.url("/metrics")).send().await.unwrap();
+    expect_error(anonymous, 401, "unauthorized").await;
+    let m = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(crate::helpers::METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert!(
         m.headers()["content-type"]
             .to_str()

@@ -95,12 +95,8 @@ async fn every_oauth_platform_publishes(backend: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
-    // Instagram takes JPEG only: SOI, APP0, a 400×300 SOF0 header.
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
-    jpeg.extend_from_slice(&[0u8; 14]);
-    jpeg.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x2C, 0x01, 0x90, 0x03]);
-    jpeg.extend_from_slice(&[0u8; 12]);
-    jpeg.extend_from_slice(&[0xFF, 0xD9]);
+    // Instagram takes JPEG only: a complete 400×300 JPEG.
+    let jpeg = crate::helpers::jpeg(400, 300);
     let png = app
         .upload_media(&token, "red.png", hex::decode(PNG).unwrap())
         .await;

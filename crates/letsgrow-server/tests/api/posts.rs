@@ -1006,10 +1006,7 @@ async fn media_library_types_by_bytes_and_signs_links(app: TestApp) {
     let rx = Receiver::start(0).await;
     let token = user(&app, "media@example.com").await;
     let a = webhook(&app, &token, &rx, "a").await;
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend_from_slice(&32u32.to_be_bytes());
-    png.extend_from_slice(&16u32.to_be_bytes());
-    png.extend_from_slice(&[0u8; 64]);
+    let png = crate::helpers::png(32, 16, &[]);
     let up = |body: Vec<u8>| {
         app.client
             .post(app.url("/api/v1/media?filename=chart.png"))

@@ -29,7 +29,9 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The process can serve: database reachable and migrated, Redis reachable when configured. */
+        /** The process can serve: database reachable and migrated. Redis is not the
+         *     system of record: when it is unreachable the answer is still 200, with
+         *     `status: degraded` and `redis: unavailable`. */
         get: operations["ops_ready"];
         put?: never;
         post?: never;
@@ -65,7 +67,13 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Log in with email and password. */
+        /**
+         * Log in with email and password.
+         * @description Throttled per client address, per (email, client address), and per email
+         *     with an increasing delay between attempts (never a ban). A device that
+         *     logged in to the account before (its `lg_device` cookie) skips the
+         *     per-email delay, so an attacker hammering an email cannot lock its owner out.
+         */
         post: operations["auth_login"];
         delete?: never;
         options?: never;
@@ -292,7 +300,9 @@ export type paths = {
         /** Your media library, newest first (latest 200). */
         get: operations["media_list"];
         put?: never;
-        /** Upload an image to the media library (the raw file as the body). The type is read from the bytes. */
+        /** Upload an image to the media library (the raw file as the body). The type is
+         *     read from the bytes, the whole file structure is checked, and location and
+         *     other metadata (EXIF, XMP, IPTC, text chunks) are removed before storing. */
         post: operations["media_upload"];
         delete?: never;
         options?: never;
@@ -309,6 +319,23 @@ export type paths = {
         };
         /** A media file through a signed, expiring link (what platforms that fetch by URL, and previews, use). */
         get: operations["media_public"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How much of your media quota is used (shown in Settings). */
+        get: operations["media_usage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -358,7 +385,12 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Posts, newest scheduled first, filtered by state, channel and time range (calendar and queue views). */
+        /**
+         * Posts, newest scheduled first, filtered by state, channel and time range (calendar and queue views).
+         * @description A page holds at most `limit` posts and at most 2 MiB of JSON; when the
+         *     byte cap cut it short the response has `X-LetsGrow-Truncated: true` (ask
+         *     again with `to` set to the last post's time for the rest).
+         */
         get: operations["posts_list"];
         put?: never;
         /** Create a post for one or more channels: draft, at an instant, at a local time, into the queue, or now. */
@@ -728,6 +760,20 @@ export type components = {
             alt?: string | null;
             id: string;
         };
+        MediaUsage: {
+            /** Format: int64 */
+            files: number;
+            /**
+             * Format: int64
+             * @description Bytes it may hold (`media.quota_bytes_per_user`).
+             */
+            quota_bytes: number;
+            /**
+             * Format: int64
+             * @description Bytes your media library holds.
+             */
+            used_bytes: number;
+        };
         Notification: {
             body: string;
             channel_id?: string | null;
@@ -829,9 +875,11 @@ export type components = {
         Readiness: {
             /** @description `sqlite` or `postgres`. */
             database: string;
-            /** @description `ok`, or `not_configured` when no Redis URL is set. */
+            /** @description `ok`, `unavailable` (configured but not answering), or `not_configured`
+             *     when no Redis URL is set. */
             redis: string;
-            /** @description `ready` */
+            /** @description `ready`, or `degraded` when Redis is configured but unreachable (the
+             *     process serves on, with per-process rate limits). */
             status: string;
         };
         /**
@@ -1105,6 +1153,15 @@ export interface operations {
             };
             /** @description New password too weak */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many password checks for this account or address (see Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1410,6 +1467,15 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many refreshes from this address (see Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2124,7 +2190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Larger than 16 MiB */
+            /** @description Larger than 16 MiB, or over your media quota (`details.quota_bytes`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2133,7 +2199,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not a supported image */
+            /** @description Not a complete JPEG, PNG, GIF or WebP image */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2190,6 +2256,35 @@ export interface operations {
             };
             /** @description Malformed link */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    media_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage and quota */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaUsage"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2320,6 +2415,8 @@ export interface operations {
             /** @description Posts with their targets (no history) */
             200: {
                 headers: {
+                    /** @description `true` when the 2 MiB page cap cut the page short */
+                    "X-LetsGrow-Truncated"?: string;
                     [name: string]: unknown;
                 };
                 content: {
