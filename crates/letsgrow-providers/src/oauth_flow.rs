@@ -189,15 +189,8 @@ impl<A: Classify + ?Sized> Session<'_, A> {
         write: bool,
         build: impl Fn(&str) -> RequestBuilder,
     ) -> ProviderResult<Resp> {
-        self.token()?;
-        let r = self
-            .send(|t| build(t.unwrap_or_default()))
-            .await
-            .map_err(|f| transport_error(f, what, write))?;
-        match self.api.classify(&r, what, write) {
-            None => Ok(r),
-            Some(e) => Err(e),
-        }
+        let (r, e) = self.classified(what, write, build).await?;
+        e.map_or(Ok(r), Err)
     }
 
     /// Like [`Session::call`], but returns any response that is not an auth
@@ -208,15 +201,28 @@ impl<A: Classify + ?Sized> Session<'_, A> {
         write: bool,
         build: impl Fn(&str) -> RequestBuilder,
     ) -> ProviderResult<Resp> {
+        match self.classified(what, write, build).await? {
+            (_, Some(e @ (ProviderError::AuthExpired { .. } | ProviderError::Revoked { .. }))) => {
+                Err(e)
+            }
+            (r, _) => Ok(r),
+        }
+    }
+
+    /// The answer and the platform's reading of it.
+    async fn classified(
+        &mut self,
+        what: &str,
+        write: bool,
+        build: impl Fn(&str) -> RequestBuilder,
+    ) -> ProviderResult<(Resp, Option<ProviderError>)> {
         self.token()?;
         let r = self
             .send(|t| build(t.unwrap_or_default()))
             .await
             .map_err(|f| transport_error(f, what, write))?;
-        match self.api.classify(&r, what, write) {
-            Some(e @ (ProviderError::AuthExpired { .. } | ProviderError::Revoked { .. })) => Err(e),
-            _ => Ok(r),
-        }
+        let e = self.api.classify(&r, what, write);
+        Ok((r, e))
     }
 }
 
