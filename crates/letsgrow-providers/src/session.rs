@@ -69,6 +69,38 @@ pub(crate) async fn fetch(http: &HttpClient, req: RequestBuilder) -> Result<Resp
     })
 }
 
+/// `base` + `path` with `query`; a URL that does not parse is a build failure
+/// (nothing was sent) naming `what` it should have been ("PDS URL").
+pub(crate) fn endpoint(
+    base: &str,
+    path: &str,
+    query: &[(&'static str, String)],
+    what: &str,
+) -> Result<url::Url, Failure> {
+    let mut u = url::Url::parse(&format!("{base}{path}"))
+        .map_err(|e| Failure::Send(SendError::Build(format!("bad {what}: {e}"))))?;
+    if !query.is_empty() {
+        u.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(u)
+}
+
+/// A JSON API request to `u`, with the bearer token when there is one.
+pub(crate) fn json_request(
+    http: &HttpClient,
+    method: &reqwest::Method,
+    u: &url::Url,
+    token: Option<&str>,
+) -> RequestBuilder {
+    let req = http
+        .request(method.clone(), u.clone())
+        .header("accept", "application/json");
+    match token {
+        Some(t) => req.bearer_auth(t),
+        None => req,
+    }
+}
+
 /// Why a call failed, before the platform classifies it into [`ProviderError`].
 #[derive(Debug, Clone)]
 pub(crate) enum Failure {

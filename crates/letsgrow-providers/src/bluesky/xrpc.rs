@@ -67,22 +67,13 @@ pub fn is_auth(f: &Failure) -> bool {
 
 /// The URL of a call to `service` (the PDS base URL, no trailing slash).
 pub fn endpoint(service: &str, x: &Xrpc) -> Result<url::Url, Failure> {
-    let mut url = url::Url::parse(&format!("{service}/xrpc/{}", x.nsid))
-        .map_err(|e| Failure::Send(SendError::Build(format!("bad PDS URL: {e}"))))?;
-    if !x.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(&x.query);
-    }
-    Ok(url)
+    let path = format!("/xrpc/{}", x.nsid);
+    crate::session::endpoint(service, &path, &x.query, "PDS URL")
 }
 
 /// The request for `x` at `url` (from [`endpoint`]).
 pub fn request(http: &HttpClient, url: &url::Url, token: Option<&str>, x: &Xrpc) -> RequestBuilder {
-    let mut req = http
-        .request(x.method.clone(), url.clone())
-        .header("accept", "application/json");
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
+    let req = crate::session::json_request(http, &x.method, url, token);
     match &x.body {
         Body::None => req,
         Body::Json(v) => req.json(v),

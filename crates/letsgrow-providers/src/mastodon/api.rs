@@ -74,22 +74,12 @@ pub fn retry_after(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> O
 
 /// The URL of a call to the instance (`https://mastodon.social`, no trailing slash).
 pub fn endpoint(instance: &str, r: &Req) -> Result<url::Url, Failure> {
-    let mut u = url::Url::parse(&format!("{instance}{}", r.path))
-        .map_err(|e| Failure::Send(SendError::Build(format!("bad instance URL: {e}"))))?;
-    if !r.query.is_empty() {
-        u.query_pairs_mut().extend_pairs(&r.query);
-    }
-    Ok(u)
+    crate::session::endpoint(instance, &r.path, &r.query, "instance URL")
 }
 
 /// The request for `r` at `u` (from [`endpoint`]).
 pub fn request(http: &HttpClient, u: &url::Url, token: Option<&str>, r: &Req) -> RequestBuilder {
-    let mut req = http
-        .request(r.method.clone(), u.clone())
-        .header("accept", "application/json");
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
+    let mut req = crate::session::json_request(http, &r.method, u, token);
     if let Some(k) = &r.idempotency_key {
         req = req.header("idempotency-key", k.as_str());
     }

@@ -114,21 +114,12 @@ fn url(base: &str, path: &str) -> Result<url::Url, Failure> {
 
 /// The URL of an API call.
 pub fn endpoint(base: &str, r: &Req) -> Result<url::Url, Failure> {
-    let mut u = url(base, &r.path)?;
-    if !r.query.is_empty() {
-        u.query_pairs_mut().extend_pairs(&r.query);
-    }
-    Ok(u)
+    crate::session::endpoint(base, &r.path, &r.query, "X API URL")
 }
 
 /// One API call to `u` (from [`endpoint`]) with the user's token.
 pub fn request(http: &HttpClient, u: &url::Url, token: Option<&str>, r: &Req) -> RequestBuilder {
-    let mut req = http
-        .request(r.method.clone(), u.clone())
-        .header("accept", "application/json");
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
+    let mut req = crate::session::json_request(http, &r.method, u, token);
     if let Some(b) = &r.body {
         req = req.json(b);
     }
