@@ -146,6 +146,65 @@ impl HttpClient {
     }
 }
 
+/// How a provider names and shapes a base URL the user types (a Bluesky
+/// PDS, a Mastodon instance).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BaseUrl {
+    /// The connect input it came in (`service_url`, `instance_url`).
+    pub field: &'static str,
+    /// "PDS URL", "instance URL".
+    pub noun: &'static str,
+    /// Only the server: no path (Mastodon lives at the root).
+    pub server_only: bool,
+    /// What to say when the URL has a query or fragment (or a path when `server_only`).
+    pub shape: &'static str,
+    /// "the Bluesky PDS at", "the Mastodon instance": what could not be reached.
+    pub server: &'static str,
+    /// Appended to the could-not-reach message ("; check the PDS URL").
+    pub hint: &'static str,
+}
+
+impl HttpClient {
+    /// Normalises a user-typed base URL (`https://` is assumed when no
+    /// scheme is given; no trailing slash) and checks it with the guard:
+    /// a refused or malformed destination is `InvalidInput` on `rule.field`,
+    /// a name that does not resolve is `Transient`.
+    pub(crate) async fn user_base_url(
+        &self,
+        raw: &str,
+        rule: BaseUrl,
+    ) -> Result<String, ProviderError> {
+        let with_scheme = if raw.contains("://") {
+            raw.to_owned()
+        } else {
+            format!("https://{raw}")
+        };
+        let url = url::Url::parse(&with_scheme).map_err(|e| {
+            ProviderError::invalid_input(
+                rule.field,
+                format!("{raw:?} is not a valid {}: {e}", rule.noun),
+            )
+        })?;
+        if url.query().is_some()
+            || url.fragment().is_some()
+            || (rule.server_only && url.path() != "/")
+        {
+            return Err(ProviderError::invalid_input(rule.field, rule.shape));
+        }
+        let base = url.as_str().trim_end_matches('/').to_owned();
+        match self.check_url(&url).await {
+            Ok(()) => Ok(base),
+            Err(e @ (GuardError::Blocked { .. } | GuardError::BadUrl(_))) => {
+                Err(ProviderError::invalid_input(rule.field, e.to_string()))
+            }
+            Err(e @ GuardError::Resolve { .. }) => Err(ProviderError::transient(format!(
+                "could not reach {} {base}: {e}{}",
+                rule.server, rule.hint
+            ))),
+        }
+    }
+}
+
 fn check_scheme(url: &url::Url) -> Result<(), GuardError> {
     match url.scheme() {
         "http" | "https" => Ok(()),

@@ -33,6 +33,8 @@ pub mod mastodon;
 #[cfg(any(feature = "instagram", feature = "threads"))]
 pub mod meta_graph;
 #[cfg(any(
+    feature = "x",
+    feature = "mastodon",
     feature = "linkedin",
     feature = "reddit",
     feature = "instagram",
@@ -41,6 +43,16 @@ pub mod meta_graph;
 pub(crate) mod oauth_flow;
 #[cfg(feature = "reddit")]
 pub mod reddit;
+#[cfg(any(
+    feature = "bluesky",
+    feature = "x",
+    feature = "mastodon",
+    feature = "linkedin",
+    feature = "reddit",
+    feature = "instagram",
+    feature = "threads"
+))]
+pub(crate) mod session;
 #[cfg(feature = "threads")]
 pub mod threads;
 #[cfg(feature = "webhook")]

@@ -16,7 +16,7 @@
 //!   <https://developers.facebook.com/docs/graph-api/overview/rate-limiting>
 
 use crate::http::HttpClient;
-use crate::oauth_flow::{self, Api, Endpoints, Resp, Session};
+use crate::oauth_flow::{self, Api, Classify, Endpoints, Refresh, Resp, Session};
 use crate::{
     Account, AuthorizeRequest, Capabilities, ChannelCtx, ConnectInput, Connected, ContentViolation,
     Credentials, OAuthClient, Provider, ProviderError, ProviderOptions, ProviderResult,
@@ -347,12 +347,7 @@ impl Graph {
     }
 }
 
-#[async_trait]
-impl Api for Graph {
-    fn http(&self) -> &HttpClient {
-        &self.http
-    }
-
+impl Classify for Graph {
     fn classify(&self, r: &Resp, what: &str, write: bool) -> Option<ProviderError> {
         if r.ok() && r.body.get("error").is_none() {
             return None;
@@ -405,6 +400,17 @@ impl Api for Graph {
             _ => ProviderError::permanent(text),
         })
     }
+}
+
+#[async_trait]
+impl Api for Graph {
+    fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    fn token_rejected(&self, r: &Resp, _creds: &Credentials) -> bool {
+        oauth_flow::expired(self, r)
+    }
 
     async fn refresh_creds(
         &self,
@@ -446,8 +452,11 @@ impl Api for Graph {
         }
     }
 
-    fn refresh_margin(&self) -> Duration {
-        REFRESH_MARGIN
+    fn refresh_policy(&self) -> Refresh {
+        Refresh {
+            ahead: Some(REFRESH_MARGIN),
+            ..Refresh::OAUTH
+        }
     }
 }
 
@@ -458,16 +467,13 @@ impl Provider for Graph {
     }
 
     fn authorize_url(&self, req: &AuthorizeRequest) -> ProviderResult<String> {
-        let mut u = Endpoints::url(&self.ep.auth_base, "/oauth/authorize")?;
-        u.query_pairs_mut()
-            .append_pair("client_id", &req.client.client_id)
-            .append_pair("redirect_uri", &req.redirect_uri)
-            .append_pair("response_type", "code")
-            .append_pair("scope", &self.flavor.scopes.join(","))
-            .append_pair("state", &req.state)
-            .append_pair("code_challenge", &req.code_challenge)
-            .append_pair("code_challenge_method", "S256");
-        Ok(u.into())
+        Ok(oauth_flow::authorize_url(
+            Endpoints::url(&self.ep.auth_base, "/oauth/authorize")?,
+            req,
+            self.flavor.scopes,
+            ",",
+            &[],
+        ))
     }
 
     async fn connect(&self, input: ConnectInput) -> ProviderResult<Connected> {

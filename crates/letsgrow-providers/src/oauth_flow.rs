@@ -1,19 +1,19 @@
-//! What the OAuth 2.0 providers (LinkedIn, Reddit, Instagram, Threads) share:
-//! resolving their configured client and base URLs, sending a request and
-//! reading its JSON, the token-endpoint error mapping, and a [`Session`] that
-//! refreshes a token shortly before expiry (or once after the platform calls
-//! it expired) and reports the new credentials for storage.
+//! What the OAuth 2.0 providers (X, Mastodon, LinkedIn, Reddit, Instagram,
+//! Threads) share: resolving their configured client and base URLs, the one
+//! authorization-URL builder, sending a request and reading its JSON, the
+//! token-endpoint error mapping, and [`Session::call`] for the platforms that
+//! classify whole responses (the session itself is [`crate::session`]).
+
+pub(crate) use crate::session::{Api, Refresh, Resp, Session};
 
 use crate::http::{HttpClient, SendError};
+use crate::session::{Failure, fetch};
 use crate::{
-    ChannelCtx, ConnectInput, Credentials, OAuthClient, ProviderError, ProviderOptions,
-    ProviderResult, SecretString, WithCreds,
+    AuthorizeRequest, ConnectInput, Credentials, OAuthClient, ProviderError, ProviderOptions,
+    ProviderResult, SecretString,
 };
-use async_trait::async_trait;
 use letsgrow_core::Platform;
 use reqwest::RequestBuilder;
-use reqwest::header::HeaderMap;
-use serde_json::Value;
 use std::time::Duration;
 
 /// A platform's resolved settings.
@@ -87,26 +87,6 @@ pub(crate) fn expires_at(expires_in: Option<i64>) -> Option<i64> {
     expires_in.map(|s| chrono::Utc::now().timestamp_millis() + s * 1000)
 }
 
-/// A response with its body read (JSON, or `Null` when the body is not JSON).
-#[derive(Debug, Clone)]
-pub(crate) struct Resp {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Value,
-}
-
-impl Resp {
-    pub fn ok(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-    pub fn str(&self, pointer: &str) -> Option<&str> {
-        self.body.pointer(pointer).and_then(Value::as_str)
-    }
-}
-
 /// Sends and reads a response. Transport failures: a write that may have
 /// reached the platform is `Transient { maybe_delivered: true }`.
 pub(crate) async fn send(
@@ -115,27 +95,47 @@ pub(crate) async fn send(
     what: &str,
     write: bool,
 ) -> ProviderResult<Resp> {
-    let map = |e: SendError| match e {
-        SendError::AfterSend(m) => ProviderError::Transient {
+    fetch(http, req)
+        .await
+        .map_err(|e| transport_error(Failure::Send(e), what, write))
+}
+
+/// A failure that produced no answer, as the OAuth providers report it.
+fn transport_error(f: Failure, what: &str, write: bool) -> ProviderError {
+    match f {
+        Failure::Send(SendError::AfterSend(m)) => ProviderError::Transient {
             message: format!("{what}: {m}"),
             maybe_delivered: write,
         },
-        other => other.into_provider_error(what),
-    };
-    let resp = http.send(req).await.map_err(map)?;
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.map_err(|e| {
-        map(SendError::AfterSend(format!(
-            "reading the response: {}",
-            e.without_url()
-        )))
-    })?;
-    Ok(Resp {
-        status,
-        headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    })
+        Failure::Send(other) => other.into_provider_error(what),
+        Failure::Classified(e) => e,
+        Failure::Status { status, .. } | Failure::BadBody { status, .. } => {
+            ProviderError::permanent(format!("{what}: unexpected answer {status}"))
+        }
+    }
+}
+
+/// The authorization URL of an OAuth 2.0 code flow with PKCE (S256): `page`
+/// (the platform's authorization page) with the request's client, redirect,
+/// state and challenge, the scopes joined by `scope_sep`, and any platform
+/// `extra` parameters.
+pub(crate) fn authorize_url(
+    mut page: url::Url,
+    req: &AuthorizeRequest,
+    scopes: &[&str],
+    scope_sep: &str,
+    extra: &[(&str, &str)],
+) -> String {
+    page.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", &req.client.client_id)
+        .append_pair("redirect_uri", &req.redirect_uri)
+        .append_pair("scope", &scopes.join(scope_sep))
+        .append_pair("state", &req.state)
+        .append_pair("code_challenge", &req.code_challenge)
+        .append_pair("code_challenge_method", "S256")
+        .extend_pairs(extra);
+    page.into()
 }
 
 /// Maps a token-endpoint failure (RFC 6749 §5.2 `error`) into the taxonomy.
@@ -165,72 +165,22 @@ pub(crate) fn token_error(r: &Resp, platform: &str) -> ProviderError {
     }
 }
 
-/// What a platform plugs into [`Session`].
-#[async_trait]
-pub(crate) trait Api: Send + Sync {
-    fn http(&self) -> &HttpClient;
+/// How an OAuth platform reads its answers, for [`Session::call`].
+pub(crate) trait Classify: Api {
     /// `None` when the response is a success; otherwise its error.
     fn classify(&self, r: &Resp, what: &str, write: bool) -> Option<ProviderError>;
-    /// New credentials (the platform's refresh flow).
-    async fn refresh_creds(
-        &self,
-        ctx: &ChannelCtx,
-        creds: &Credentials,
-    ) -> ProviderResult<Credentials>;
-    /// Refresh this long before the stored expiry.
-    fn refresh_margin(&self) -> Duration {
-        Duration::from_secs(120)
-    }
 }
 
-/// One unit of work on a channel, refreshing its token when needed.
-pub(crate) struct Session<'a, A: Api + ?Sized> {
-    api: &'a A,
-    ctx: &'a ChannelCtx,
-    pub creds: Credentials,
-    refreshed: bool,
+/// The refresh trigger of the OAuth platforms: their classification says
+/// the token expired.
+pub(crate) fn expired<A: Classify + ?Sized>(api: &A, r: &Resp) -> bool {
+    matches!(
+        api.classify(r, "", false),
+        Some(ProviderError::AuthExpired { .. })
+    )
 }
 
-impl<'a, A: Api + ?Sized> Session<'a, A> {
-    /// Starts a session, refreshing first when the token is (nearly) expired.
-    pub async fn begin(api: &'a A, ctx: &'a ChannelCtx) -> ProviderResult<Self> {
-        let mut s = Session {
-            api,
-            ctx,
-            creds: ctx.credentials.clone(),
-            refreshed: false,
-        };
-        if let Some(exp) = s.creds.expires_at {
-            let now = chrono::Utc::now().timestamp_millis();
-            let margin = i64::try_from(api.refresh_margin().as_millis()).unwrap_or(i64::MAX);
-            if now + margin >= exp {
-                match api.refresh_creds(ctx, &s.creds).await {
-                    Ok(c) => {
-                        s.creds = c;
-                        s.refreshed = true;
-                    }
-                    // Not expired yet: keep using the current token (Meta refuses
-                    // to refresh a token younger than a day, for instance).
-                    Err(e) if now < exp && !matches!(e, ProviderError::Revoked { .. }) => {
-                        tracing::debug!(error = %e, "early token refresh failed; using the current token");
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-        Ok(s)
-    }
-
-    pub fn token(&self) -> ProviderResult<String> {
-        self.creds
-            .access_token
-            .as_ref()
-            .map(|t| t.expose().to_owned())
-            .ok_or_else(|| ProviderError::Revoked {
-                message: "no access token is stored for this channel; connect it again".into(),
-            })
-    }
-
+impl<A: Classify + ?Sized> Session<'_, A> {
     /// Sends the request `build(token)` makes; on an expired token refreshes
     /// once and sends it again.
     pub async fn call(
@@ -239,17 +189,8 @@ impl<'a, A: Api + ?Sized> Session<'a, A> {
         write: bool,
         build: impl Fn(&str) -> RequestBuilder,
     ) -> ProviderResult<Resp> {
-        loop {
-            let r = send(self.api.http(), build(&self.token()?), what, write).await?;
-            match self.api.classify(&r, what, write) {
-                None => return Ok(r),
-                Some(ProviderError::AuthExpired { .. }) if !self.refreshed => {
-                    self.creds = self.api.refresh_creds(self.ctx, &self.creds).await?;
-                    self.refreshed = true;
-                }
-                Some(e) => return Err(e),
-            }
-        }
+        let (r, e) = self.classified(what, write, build).await?;
+        e.map_or(Ok(r), Err)
     }
 
     /// Like [`Session::call`], but returns any response that is not an auth
@@ -260,26 +201,28 @@ impl<'a, A: Api + ?Sized> Session<'a, A> {
         write: bool,
         build: impl Fn(&str) -> RequestBuilder,
     ) -> ProviderResult<Resp> {
-        loop {
-            let r = send(self.api.http(), build(&self.token()?), what, write).await?;
-            match self.api.classify(&r, what, write) {
-                Some(ProviderError::AuthExpired { .. }) if !self.refreshed => {
-                    self.creds = self.api.refresh_creds(self.ctx, &self.creds).await?;
-                    self.refreshed = true;
-                }
-                Some(e @ (ProviderError::AuthExpired { .. } | ProviderError::Revoked { .. })) => {
-                    return Err(e);
-                }
-                _ => return Ok(r),
+        match self.classified(what, write, build).await? {
+            (_, Some(e @ (ProviderError::AuthExpired { .. } | ProviderError::Revoked { .. }))) => {
+                Err(e)
             }
+            (r, _) => Ok(r),
         }
     }
 
-    pub fn finish<T>(self, value: T) -> WithCreds<T> {
-        WithCreds {
-            value,
-            refreshed: self.refreshed.then_some(self.creds),
-        }
+    /// The answer and the platform's reading of it.
+    async fn classified(
+        &mut self,
+        what: &str,
+        write: bool,
+        build: impl Fn(&str) -> RequestBuilder,
+    ) -> ProviderResult<(Resp, Option<ProviderError>)> {
+        self.token()?;
+        let r = self
+            .send(|t| build(t.unwrap_or_default()))
+            .await
+            .map_err(|f| transport_error(f, what, write))?;
+        let e = self.api.classify(&r, what, write);
+        Ok((r, e))
     }
 }
 

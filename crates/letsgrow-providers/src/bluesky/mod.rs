@@ -20,7 +20,7 @@ mod session;
 pub mod tid;
 mod xrpc;
 
-use crate::http::{GuardError, HttpClient};
+use crate::http::{BaseUrl, HttpClient};
 use crate::{
     Account, Capabilities, ChannelCtx, ConnectInput, ConnectMethod, Connected, Credentials,
     EngagementAction, Provider, ProviderError, ProviderResult, PublishPart, RemotePost, WithCreds,
@@ -34,6 +34,16 @@ use xrpc::Xrpc;
 pub use record::{IMAGE_MIME_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES};
 
 pub const POST_COLLECTION: &str = "app.bsky.feed.post";
+
+/// A PDS URL as the user types it.
+const PDS_URL: BaseUrl = BaseUrl {
+    field: "service_url",
+    noun: "PDS URL",
+    server_only: false,
+    shape: "the PDS URL must not have a query or fragment",
+    server: "the Bluesky PDS at",
+    hint: "; check the PDS URL",
+};
 
 static CAPABILITIES: Capabilities = Capabilities {
     platform: Platform::Bluesky,
@@ -76,36 +86,7 @@ impl Bluesky {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(&self.default_service);
-        let with_scheme = if raw.contains("://") {
-            raw.to_owned()
-        } else {
-            format!("https://{raw}")
-        };
-        let url = url::Url::parse(&with_scheme).map_err(|e| {
-            ProviderError::invalid_input(
-                "service_url",
-                format!("{raw:?} is not a valid PDS URL: {e}"),
-            )
-        })?;
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(ProviderError::invalid_input(
-                "service_url",
-                "the PDS URL must not have a query or fragment",
-            ));
-        }
-        match self.http.check_url(&url).await {
-            Ok(()) => {}
-            Err(e @ (GuardError::Blocked { .. } | GuardError::BadUrl(_))) => {
-                return Err(ProviderError::invalid_input("service_url", e.to_string()));
-            }
-            Err(e @ GuardError::Resolve { .. }) => {
-                return Err(ProviderError::transient(format!(
-                    "could not reach the Bluesky PDS at {}: {e}; check the PDS URL",
-                    url.as_str().trim_end_matches('/')
-                )));
-            }
-        }
-        Ok(url.as_str().trim_end_matches('/').to_owned())
+        self.http.user_base_url(raw, PDS_URL).await
     }
 
     fn remote_post(did: &str, uri: &str, cid: &str) -> RemotePost {
@@ -138,9 +119,7 @@ impl Bluesky {
                 let post = Self::remote_post(s.did(), uri, cid);
                 Ok(Some((post, v.get("value").cloned().unwrap_or(Value::Null))))
             }
-            Err(f) if f.status() == Some(400) && f.error_name() == Some("RecordNotFound") => {
-                Ok(None)
-            }
+            Err(f) if f.status() == Some(400) && f.code() == Some("RecordNotFound") => Ok(None),
             Err(f) => Err(xrpc::classify(f, s.service(), &x)),
         }
     }
@@ -189,7 +168,7 @@ impl Provider for Bluesky {
         let s = session::create_session(&self.http, &service, &identifier, &password).await.map_err(|f| {
             match f.status() {
                 // Not an XRPC server at all: the URL is wrong.
-                Some(404 | 405) if f.error_name().is_none() => ProviderError::invalid_input(
+                Some(404 | 405) if f.code().is_none() => ProviderError::invalid_input(
                     "service_url",
                     format!("{service} does not look like a Bluesky PDS (createSession answered {:?}); check the PDS URL", f.status()),
                 ),
@@ -212,7 +191,7 @@ impl Provider for Bluesky {
     }
 
     async fn check(&self, ctx: &ChannelCtx) -> ProviderResult<WithCreds<Account>> {
-        let mut s = Session::begin(&self.http, ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         let account = s.account().await?;
         Ok(s.finish(account))
     }
@@ -223,7 +202,7 @@ impl Provider for Bluesky {
         part: &PublishPart,
     ) -> ProviderResult<WithCreds<RemotePost>> {
         record::validate(part)?;
-        let mut s = Session::begin(&self.http, ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         let facets = record::facets(&mut s, &part.text).await?;
         let embed = record::images(&mut s, &part.media).await?;
         let rec = record::post_record(part, facets, embed);
@@ -251,7 +230,7 @@ impl Provider for Bluesky {
                 let post = Self::remote_post(s.did(), uri, cid);
                 Ok(s.finish(post))
             }
-            Err(f) if f.status() == Some(400) && f.error_name() == Some("InvalidSwap") => {
+            Err(f) if f.status() == Some(400) && f.code() == Some("InvalidSwap") => {
                 // Something is at our key already: an earlier attempt of this part
                 // (with, e.g., a mention that resolved differently), or a collision.
                 let existing = self.get_post(&mut s, &rkey).await?;
@@ -289,7 +268,7 @@ impl Provider for Bluesky {
                 post.external_id
             )));
         }
-        let mut s = Session::begin(&self.http, ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         // A missing record also answers 200: deleting twice is fine.
         s.call(&Xrpc::post(
             "com.atproto.repo.deleteRecord",
@@ -304,7 +283,7 @@ impl Provider for Bluesky {
         ctx: &ChannelCtx,
         part: &PublishPart,
     ) -> ProviderResult<WithCreds<Option<RemotePost>>> {
-        let mut s = Session::begin(&self.http, ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         let rkey = tid::rkey_for(&part.idempotency_key, part.scheduled_at);
         let found = self.get_post(&mut s, &rkey).await?.map(|(post, _)| post);
         Ok(s.finish(found))

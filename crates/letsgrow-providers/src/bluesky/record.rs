@@ -132,7 +132,7 @@ async fn resolve_handle(s: &mut Session<'_>, handle: &str) -> ProviderResult<Opt
         Err(f)
             if f.status()
                 .is_some_and(|st| (400..500).contains(&st) && st != 429)
-                && !f.is_auth() =>
+                && !super::xrpc::is_auth(&f) =>
         {
             Ok(None)
         }

@@ -1,17 +1,21 @@
-//! Sessions: createSession with an app password, refreshSession, and an
-//! authenticated call that refreshes once, transparently, when the PDS says
-//! the access token is expired or unusable.
+//! Sessions: createSession with an app password, refreshSession, and what
+//! Bluesky plugs into the shared [`crate::session::Session`]: refresh with
+//! refreshSession (else a new session from the stored app password) ahead
+//! of the JWT's expiry and once, transparently, when the PDS says the access
+//! token is expired or unusable.
 
+use super::Bluesky;
 use super::xrpc::{self, Failure, Xrpc};
 use crate::http::HttpClient;
-use crate::{
-    Account, ChannelCtx, Credentials, ProviderError, ProviderResult, SecretString, WithCreds,
-};
+use crate::session::{Api, Refresh, Resp};
+use crate::{Account, ChannelCtx, Credentials, ProviderError, ProviderResult, SecretString};
+use async_trait::async_trait;
 use base64::Engine as _;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 /// Refresh ahead of expiry by this margin.
-const EXPIRY_MARGIN_MS: i64 = 30_000;
+const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
 /// What createSession/refreshSession return.
 pub struct SessionInfo {
@@ -71,7 +75,7 @@ pub async fn create_session(
 /// Classifies a createSession failure: a 401 means wrong or revoked credentials.
 pub fn classify_login(f: Failure, service: &str) -> ProviderError {
     let x = Xrpc::post("com.atproto.server.createSession", Value::Null);
-    match (f.status(), f.error_name()) {
+    match (f.status(), f.code()) {
         (Some(401), Some("AuthenticationRequired") | None) => ProviderError::Revoked {
             message: "Bluesky refused the identifier or app password (wrong, or the app password was revoked); \
                       create an app password in Bluesky's settings and reconnect"
@@ -98,7 +102,7 @@ pub async fn refresh(http: &HttpClient, ctx: &ChannelCtx) -> ProviderResult<Cred
                     .map(|s| s.credentials)
                     .map_err(|f| xrpc::classify(f, service, &x));
             }
-            Err(f) if f.is_auth() => {} // the refresh token is dead too: log in again
+            Err(f) if xrpc::is_auth(&f) => {} // the refresh token is dead too: log in again
             Err(f) => return Err(xrpc::classify(f, service, &x)),
         }
     }
@@ -116,87 +120,64 @@ pub async fn refresh(http: &HttpClient, ctx: &ChannelCtx) -> ProviderResult<Cred
 }
 
 /// An authenticated conversation with the channel's PDS.
-pub struct Session<'a> {
-    http: &'a HttpClient,
-    ctx: &'a ChannelCtx,
-    creds: Credentials,
-    refreshed: bool,
-}
+pub type Session<'a> = crate::session::Session<'a, Bluesky>;
 
-impl<'a> Session<'a> {
-    /// Starts a session, refreshing first when the token is missing or about to expire.
-    pub async fn begin(http: &'a HttpClient, ctx: &'a ChannelCtx) -> ProviderResult<Session<'a>> {
-        let mut s = Session {
-            http,
-            ctx,
-            creds: ctx.credentials.clone(),
-            refreshed: false,
-        };
-        let now = chrono::Utc::now().timestamp_millis();
-        let stale = s
-            .creds
-            .expires_at
-            .is_some_and(|exp| exp <= now + EXPIRY_MARGIN_MS);
-        if s.creds.access_token.is_none() || stale {
-            s.refresh().await?;
-        }
-        Ok(s)
+#[async_trait]
+impl Api for Bluesky {
+    fn http(&self) -> &HttpClient {
+        &self.http
     }
 
+    async fn refresh_creds(
+        &self,
+        ctx: &ChannelCtx,
+        creds: &Credentials,
+    ) -> ProviderResult<Credentials> {
+        let ctx = ChannelCtx {
+            credentials: creds.clone(),
+            ..ctx.clone()
+        };
+        refresh(&self.http, &ctx).await
+    }
+
+    /// Ahead of expiry (the access JWT's `exp`) and when no token is stored;
+    /// a failed refresh fails the call (it already fell back to the app password).
+    fn refresh_policy(&self) -> Refresh {
+        Refresh {
+            ahead: Some(EXPIRY_MARGIN),
+            when_missing: true,
+            keep_on_early_failure: false,
+        }
+    }
+
+    /// The PDS names the token error (`ExpiredToken`, `InvalidToken`, …).
+    fn token_rejected(&self, r: &Resp, _creds: &Credentials) -> bool {
+        xrpc::is_auth(&xrpc::failure(r))
+    }
+}
+
+impl Session<'_> {
     pub fn service(&self) -> &str {
-        self.ctx.account.base_url.trim_end_matches('/')
+        self.base_url()
     }
 
     pub fn did(&self) -> &str {
         &self.ctx.account.external_id
     }
 
-    async fn refresh(&mut self) -> ProviderResult<()> {
-        let ctx = ChannelCtx {
-            credentials: self.creds.clone(),
-            ..self.ctx.clone()
-        };
-        self.creds = refresh(self.http, &ctx).await?;
-        self.refreshed = true;
-        Ok(())
-    }
-
     /// One call; on a token failure, refresh once and retry.
     pub async fn call_raw(&mut self, x: &Xrpc) -> Result<Value, Failure> {
-        let service = self.service().to_owned();
-        let token = self
-            .creds
-            .access_token
-            .as_ref()
-            .map(|t| t.expose().to_owned());
-        match xrpc::call(self.http, &service, token.as_deref(), x).await {
-            Err(f) if f.is_auth() && !self.refreshed => {
-                self.refresh().await.map_err(Failure::Classified)?;
-                let token = self
-                    .creds
-                    .access_token
-                    .as_ref()
-                    .map(|t| t.expose().to_owned());
-                xrpc::call(self.http, &service, token.as_deref(), x).await
-            }
-            other => other,
-        }
+        let b = self.api;
+        let url = xrpc::endpoint(self.base_url(), x)?;
+        xrpc::answer(self.send(|t| xrpc::request(&b.http, &url, t, x)).await?)
     }
 
     /// One call, classified.
     pub async fn call(&mut self, x: &Xrpc) -> ProviderResult<Value> {
-        let service = self.service().to_owned();
+        let service = self.base_url();
         self.call_raw(x)
             .await
-            .map_err(|f| xrpc::classify(f, &service, x))
-    }
-
-    /// Wraps a result with the credentials to persist, if they changed.
-    pub fn finish<T>(self, value: T) -> WithCreds<T> {
-        WithCreds {
-            value,
-            refreshed: self.refreshed.then_some(self.creds),
-        }
+            .map_err(|f| xrpc::classify(f, service, x))
     }
 
     /// The account as the PDS reports it now (getSession).
@@ -231,7 +212,7 @@ mod tests {
     fn a_refused_login_is_revoked_with_advice() {
         let f = Failure::Status {
             status: 401,
-            error: Some("AuthenticationRequired".into()),
+            code: Some("AuthenticationRequired".into()),
             message: Some("Invalid identifier or password".into()),
             retry_after: None,
         };

@@ -4,11 +4,12 @@
 //! `message` is carried along for people, never matched).
 
 use crate::http::{HttpClient, SendError};
+pub(crate) use crate::session::Failure;
+use crate::session::{Resp, fetch};
 use crate::{ContentViolation, ProviderError};
 use bytes::Bytes;
-use reqwest::Method;
+use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
-use std::time::Duration;
 
 /// One XRPC request, rebuildable for a retry after a token refresh.
 #[derive(Debug, Clone)]
@@ -49,113 +50,70 @@ impl Xrpc {
     }
 }
 
-/// Why a call failed, before classification.
-#[derive(Debug, Clone)]
-pub enum Failure {
-    Send(SendError),
-    Status {
-        status: u16,
-        error: Option<String>,
-        message: Option<String>,
-        retry_after: Option<Duration>,
-    },
-    /// A 2xx whose body is not the expected JSON.
-    BadBody {
-        status: u16,
-        message: String,
-    },
-    /// Already classified (e.g. a failed refresh during the call).
-    Classified(ProviderError),
-}
-
-impl Failure {
-    pub fn error_name(&self) -> Option<&str> {
-        match self {
-            Failure::Status { error, .. } => error.as_deref(),
-            _ => None,
-        }
-    }
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Failure::Status { status, .. } | Failure::BadBody { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-    /// The session token is unusable: expired, revoked, malformed or missing.
-    pub fn is_auth(&self) -> bool {
-        matches!(self.status(), Some(400 | 401))
-            && matches!(
-                self.error_name(),
-                Some(
-                    "ExpiredToken"
-                        | "InvalidToken"
-                        | "AuthMissing"
-                        | "AuthenticationRequired"
-                        | "AuthRequired"
-                )
+/// The session token is unusable: expired, revoked, malformed or missing.
+pub fn is_auth(f: &Failure) -> bool {
+    matches!(f.status(), Some(400 | 401))
+        && matches!(
+            f.code(),
+            Some(
+                "ExpiredToken"
+                    | "InvalidToken"
+                    | "AuthMissing"
+                    | "AuthenticationRequired"
+                    | "AuthRequired"
             )
+        )
+}
+
+/// The URL of a call to `service` (the PDS base URL, no trailing slash).
+pub fn endpoint(service: &str, x: &Xrpc) -> Result<url::Url, Failure> {
+    let path = format!("/xrpc/{}", x.nsid);
+    crate::session::endpoint(service, &path, &x.query, "PDS URL")
+}
+
+/// The request for `x` at `url` (from [`endpoint`]).
+pub fn request(http: &HttpClient, url: &url::Url, token: Option<&str>, x: &Xrpc) -> RequestBuilder {
+    let req = crate::session::json_request(http, &x.method, url, token);
+    match &x.body {
+        Body::None => req,
+        Body::Json(v) => req.json(v),
+        Body::Blob { mime, data } => req.header("content-type", mime.as_str()).body(data.clone()),
     }
 }
 
-/// Sends one call to `service` (the PDS base URL, no trailing slash).
+/// The failure a non-2xx answer describes (XRPC `error` name and `message`).
+pub fn failure(r: &Resp) -> Failure {
+    let field = |k: &str| r.body.get(k).and_then(Value::as_str).map(str::to_owned);
+    Failure::Status {
+        status: r.status,
+        code: field("error"),
+        message: field("message"),
+        retry_after: if r.status == 429 {
+            crate::http::retry_after(&r.headers, chrono::Utc::now().timestamp())
+        } else {
+            None
+        },
+    }
+}
+
+/// The JSON of a success, else the failure.
+pub fn answer(r: Resp) -> Result<Value, Failure> {
+    if r.ok() { r.json() } else { Err(failure(&r)) }
+}
+
+/// Sends one call without a session (createSession, refreshSession).
 pub async fn call(
     http: &HttpClient,
     service: &str,
     token: Option<&str>,
     x: &Xrpc,
 ) -> Result<Value, Failure> {
-    let mut url = url::Url::parse(&format!("{service}/xrpc/{}", x.nsid))
-        .map_err(|e| Failure::Send(SendError::Build(format!("bad PDS URL: {e}"))))?;
-    if !x.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(&x.query);
-    }
-    let mut req = http
-        .request(x.method.clone(), url)
-        .header("accept", "application/json");
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    req = match &x.body {
-        Body::None => req,
-        Body::Json(v) => req.json(v),
-        Body::Blob { mime, data } => req.header("content-type", mime.as_str()).body(data.clone()),
-    };
-    let resp = http.send(req).await.map_err(Failure::Send)?;
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.map_err(|e| {
-        Failure::Send(SendError::AfterSend(format!(
-            "reading the response: {}",
-            e.without_url()
-        )))
-    })?;
-    if (200..300).contains(&status) {
-        if bytes.is_empty() {
-            return Ok(Value::Object(Default::default()));
-        }
-        return serde_json::from_slice(&bytes).map_err(|e| Failure::BadBody {
-            status,
-            message: format!("the response is not JSON: {e}"),
-        });
-    }
-    let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
-    let field = |k: &str| {
-        parsed
-            .as_ref()
-            .and_then(|v| v.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    Err(Failure::Status {
-        status,
-        error: field("error"),
-        message: field("message"),
-        retry_after: if status == 429 {
-            crate::http::retry_after(&headers, chrono::Utc::now().timestamp())
-        } else {
-            None
-        },
-    })
+    let url = endpoint(service, x)?;
+    answer(
+        fetch(http, request(http, &url, token, x))
+            .await
+            .map_err(Failure::Send)?,
+    )
 }
 
 /// Turns a failure into the taxonomy. `service` names the PDS in messages.
@@ -188,10 +146,10 @@ pub fn classify(f: Failure, service: &str, x: &Xrpc) -> ProviderError {
         }
         Failure::Status {
             status,
-            error,
+            code,
             message,
             retry_after,
-        } => (status, error, message, retry_after),
+        } => (status, code, message, retry_after),
     };
     let name = error.as_deref().unwrap_or("");
     let text = format!(
@@ -240,11 +198,12 @@ fn invalid_content(name: &str, fallback: &str, text: String) -> ProviderError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn status(status: u16, error: &str) -> Failure {
         Failure::Status {
             status,
-            error: Some(error.into()),
+            code: Some(error.into()),
             message: Some("m".into()),
             retry_after: None,
         }
@@ -303,7 +262,7 @@ mod tests {
         ));
         let limited = Failure::Status {
             status: 429,
-            error: Some("RateLimitExceeded".into()),
+            code: Some("RateLimitExceeded".into()),
             message: None,
             retry_after: Some(Duration::from_secs(289)),
         };
@@ -334,9 +293,9 @@ mod tests {
 
     #[test]
     fn only_token_errors_count_as_auth_failures() {
-        assert!(status(400, "ExpiredToken").is_auth());
-        assert!(status(401, "AuthMissing").is_auth());
-        assert!(!status(400, "InvalidRequest").is_auth());
-        assert!(!status(500, "ExpiredToken").is_auth());
+        assert!(is_auth(&status(400, "ExpiredToken")));
+        assert!(is_auth(&status(401, "AuthMissing")));
+        assert!(!is_auth(&status(400, "InvalidRequest")));
+        assert!(!is_auth(&status(500, "ExpiredToken")));
     }
 }

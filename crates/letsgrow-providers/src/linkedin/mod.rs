@@ -27,7 +27,7 @@
 //! - organisation pages need `w_organization_social` (an approved product): not implemented.
 
 use crate::http::HttpClient;
-use crate::oauth_flow::{self, Api, Endpoints, Resp, Session};
+use crate::oauth_flow::{self, Api, Classify, Endpoints, Resp, Session};
 use crate::{
     Account, AuthorizeRequest, Capabilities, ChannelCtx, ConnectInput, ConnectMethod, Connected,
     ContentViolation, Credentials, OAuthClient, Provider, ProviderError, ProviderOptions,
@@ -253,12 +253,7 @@ fn remote(urn: &str) -> RemotePost {
     }
 }
 
-#[async_trait]
-impl Api for Linkedin {
-    fn http(&self) -> &HttpClient {
-        &self.http
-    }
-
+impl Classify for Linkedin {
     fn classify(&self, r: &Resp, what: &str, write: bool) -> Option<ProviderError> {
         if r.ok() {
             return None;
@@ -297,6 +292,17 @@ impl Api for Linkedin {
             },
             _ => ProviderError::permanent(text),
         })
+    }
+}
+
+#[async_trait]
+impl Api for Linkedin {
+    fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    fn token_rejected(&self, r: &Resp, _creds: &Credentials) -> bool {
+        oauth_flow::expired(self, r)
     }
 
     async fn refresh_creds(
@@ -341,16 +347,13 @@ impl Provider for Linkedin {
     }
 
     fn authorize_url(&self, req: &AuthorizeRequest) -> ProviderResult<String> {
-        let mut u = Endpoints::url(&self.ep.auth_base, "/oauth/v2/authorization")?;
-        u.query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &req.client.client_id)
-            .append_pair("redirect_uri", &req.redirect_uri)
-            .append_pair("state", &req.state)
-            .append_pair("scope", &SCOPES.join(" "))
-            .append_pair("code_challenge", &req.code_challenge)
-            .append_pair("code_challenge_method", "S256");
-        Ok(u.into())
+        Ok(oauth_flow::authorize_url(
+            Endpoints::url(&self.ep.auth_base, "/oauth/v2/authorization")?,
+            req,
+            SCOPES,
+            " ",
+            &[],
+        ))
     }
 
     async fn connect(&self, input: ConnectInput) -> ProviderResult<Connected> {
@@ -551,6 +554,7 @@ mod tests {
         let r = Resp {
             status: 422,
             headers: Default::default(),
+            raw: Default::default(),
             body: json!({"message": "com.linkedin.content.common.exception.BadRequestResponseException: Content is a duplicate of urn:li:share:7141138937766391808", "errorDetails": {"inputErrors": [{"code": "DUPLICATE_POST"}]}, "status": 422}),
         };
         assert_eq!(
@@ -569,6 +573,7 @@ mod tests {
             status,
             headers: Default::default(),
             body,
+            raw: Default::default(),
         };
         assert!(matches!(
             li.classify(&r(401, json!({"serviceErrorCode": 65602})), "x", true),

@@ -7,9 +7,11 @@
 //! `error` code, never Mastodon's `error` message text.
 
 use crate::http::{HttpClient, SendError};
+pub(crate) use crate::session::Failure;
+use crate::session::{Resp, fetch};
 use crate::{ContentViolation, Credentials, OAuthClient, ProviderError, SecretString};
-use reqwest::Method;
 use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -54,40 +56,6 @@ impl Req {
     }
 }
 
-/// Why a call failed, before classification.
-#[derive(Debug, Clone)]
-pub enum Failure {
-    Send(SendError),
-    Status {
-        status: u16,
-        /// The OAuth `error` code, when the body has an `error_description`
-        /// beside it (plain API errors put a message in `error`).
-        oauth_error: Option<String>,
-        message: Option<String>,
-        retry_after: Option<Duration>,
-    },
-    BadBody {
-        status: u16,
-        message: String,
-    },
-    Classified(ProviderError),
-}
-
-impl Failure {
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Failure::Status { status, .. } | Failure::BadBody { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-    pub fn oauth_error(&self) -> Option<&str> {
-        match self {
-            Failure::Status { oauth_error, .. } => oauth_error.as_deref(),
-            _ => None,
-        }
-    }
-}
-
 /// The delay a 429 asks for. Mastodon sends `X-RateLimit-Reset` as an ISO
 /// 8601 time (https://docs.joinmastodon.org/api/rate-limits/); unix seconds
 /// and `Retry-After` are understood too.
@@ -104,29 +72,18 @@ pub fn retry_after(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> O
     crate::http::retry_after(headers, now.timestamp())
 }
 
-/// Sends one call to the instance (`https://mastodon.social`, no trailing slash).
-/// Returns the status (200 vs 206 matters for media) and the JSON body.
-pub async fn call(
-    http: &HttpClient,
-    instance: &str,
-    token: Option<&str>,
-    r: &Req,
-) -> Result<(u16, Value), Failure> {
-    let mut u = url::Url::parse(&format!("{instance}{}", r.path))
-        .map_err(|e| Failure::Send(SendError::Build(format!("bad instance URL: {e}"))))?;
-    if !r.query.is_empty() {
-        u.query_pairs_mut().extend_pairs(&r.query);
-    }
-    let mut req = http
-        .request(r.method.clone(), u)
-        .header("accept", "application/json");
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
+/// The URL of a call to the instance (`https://mastodon.social`, no trailing slash).
+pub fn endpoint(instance: &str, r: &Req) -> Result<url::Url, Failure> {
+    crate::session::endpoint(instance, &r.path, &r.query, "instance URL")
+}
+
+/// The request for `r` at `u` (from [`endpoint`]).
+pub fn request(http: &HttpClient, u: &url::Url, token: Option<&str>, r: &Req) -> RequestBuilder {
+    let mut req = crate::session::json_request(http, &r.method, u, token);
     if let Some(k) = &r.idempotency_key {
         req = req.header("idempotency-key", k.as_str());
     }
-    req = match &r.body {
+    match &r.body {
         Body::None => req,
         Body::Json(v) => req.json(v),
         Body::Multipart { boundary, bytes } => req
@@ -135,33 +92,21 @@ pub async fn call(
                 format!("multipart/form-data; boundary={boundary}"),
             )
             .body(bytes.clone()),
-    };
-    let resp = http.send(req).await.map_err(Failure::Send)?;
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.map_err(|e| {
-        Failure::Send(SendError::AfterSend(format!(
-            "reading the response: {}",
-            e.without_url()
-        )))
-    })?;
-    if (200..300).contains(&status) {
-        if bytes.is_empty() {
-            return Ok((status, Value::Object(Default::default())));
-        }
-        return serde_json::from_slice(&bytes)
-            .map(|v| (status, v))
-            .map_err(|e| Failure::BadBody {
-                status,
-                message: format!("the response is not JSON: {e}"),
-            });
     }
-    let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+}
+
+/// The status (200 vs 206 matters for media) and JSON of a success, else the failure.
+pub fn answer(r: Resp) -> Result<(u16, Value), Failure> {
+    if r.ok() {
+        return r.json().map(|v| (r.status, v));
+    }
+    let s = |k: &str| r.body.get(k).and_then(Value::as_str).map(str::to_owned);
     let description = s("error_description");
     Err(Failure::Status {
-        status,
-        oauth_error: description
+        status: r.status,
+        // The OAuth `error` code, when the body has an `error_description`
+        // beside it (plain API errors put a message in `error`).
+        code: description
             .is_some()
             .then(|| s("error"))
             .flatten()
@@ -171,10 +116,25 @@ pub async fn call(
                 s("error").filter(|e| e.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
             }),
         message: description.or(s("error")),
-        retry_after: (status == 429)
-            .then(|| retry_after(&headers, chrono::Utc::now()))
+        retry_after: (r.status == 429)
+            .then(|| retry_after(&r.headers, chrono::Utc::now()))
             .flatten(),
     })
+}
+
+/// Sends one call without a session (app registration, tokens, instance limits).
+pub async fn call(
+    http: &HttpClient,
+    instance: &str,
+    token: Option<&str>,
+    r: &Req,
+) -> Result<(u16, Value), Failure> {
+    let u = endpoint(instance, r)?;
+    answer(
+        fetch(http, request(http, &u, token, r))
+            .await
+            .map_err(Failure::Send)?,
+    )
 }
 
 /// Reads a token response. Mastodon's tokens do not expire and come without
@@ -205,7 +165,7 @@ pub fn credentials(v: &Value, client: &OAuthClient) -> Result<Credentials, Failu
 
 /// Classifies a token-endpoint failure.
 pub fn classify_token(f: Failure, instance: &str, grant: &str) -> ProviderError {
-    match (f.status(), f.oauth_error()) {
+    match (f.status(), f.code()) {
         (Some(400 | 401), Some("invalid_grant" | "invalid_request")) => ProviderError::Revoked {
             message: format!(
                 "{instance} refused the {grant} (expired, already used or revoked); connect the Mastodon account again"
@@ -336,7 +296,7 @@ mod tests {
     fn status(status: u16, oauth_error: Option<&str>) -> Failure {
         Failure::Status {
             status,
-            oauth_error: oauth_error.map(str::to_owned),
+            code: oauth_error.map(str::to_owned),
             message: Some("m".into()),
             retry_after: None,
         }

@@ -28,7 +28,7 @@ mod api;
 pub mod limits;
 mod session;
 
-use crate::http::{GuardError, HttpClient};
+use crate::http::{BaseUrl, HttpClient};
 use crate::{
     Account, AuthorizeRequest, Capabilities, ChannelCtx, ConnectInput, ConnectMethod, Connected,
     Credentials, EngagementAction, OAuthClient, Provider, ProviderError, ProviderResult,
@@ -54,6 +54,15 @@ pub const SCOPES: &[&str] = &[
     "write:media",
 ];
 pub const CLIENT_NAME: &str = "LetsGrow";
+/// An instance as the user types it (`mastodon.social` or its URL).
+const INSTANCE_URL: BaseUrl = BaseUrl {
+    field: "instance_url",
+    noun: "instance URL",
+    server_only: true,
+    shape: "the instance URL must be just the server, e.g. https://mastodon.social",
+    server: "the Mastodon instance",
+    hint: "",
+};
 /// Instance limits are read again after this long.
 const LIMITS_TTL: Duration = Duration::from_secs(3600);
 /// How long to wait for an instance to process one upload.
@@ -112,36 +121,7 @@ impl Mastodon {
                 "enter your Mastodon instance, e.g. mastodon.social",
             ));
         }
-        let with_scheme = if raw.contains("://") {
-            raw.to_owned()
-        } else {
-            format!("https://{raw}")
-        };
-        let url = url::Url::parse(&with_scheme).map_err(|e| {
-            ProviderError::invalid_input(
-                "instance_url",
-                format!("{raw:?} is not a valid instance URL: {e}"),
-            )
-        })?;
-        if url.query().is_some() || url.fragment().is_some() || url.path() != "/" {
-            return Err(ProviderError::invalid_input(
-                "instance_url",
-                "the instance URL must be just the server, e.g. https://mastodon.social",
-            ));
-        }
-        match self.http.check_url(&url).await {
-            Ok(()) => {}
-            Err(e @ (GuardError::Blocked { .. } | GuardError::BadUrl(_))) => {
-                return Err(ProviderError::invalid_input("instance_url", e.to_string()));
-            }
-            Err(e @ GuardError::Resolve { .. }) => {
-                return Err(ProviderError::transient(format!(
-                    "could not reach the Mastodon instance {}: {e}",
-                    url.as_str().trim_end_matches('/')
-                )));
-            }
-        }
-        Ok(url.as_str().trim_end_matches('/').to_owned())
+        self.http.user_base_url(raw, INSTANCE_URL).await
     }
 
     async fn call_plain(&self, instance: &str, r: &Req) -> ProviderResult<Value> {
@@ -183,21 +163,21 @@ impl Mastodon {
         if id.is_empty() || username.is_empty() {
             return Err(ProviderError::permanent(format!(
                 "{} answered verify_credentials without an id and username; is it a Mastodon instance?",
-                s.instance
+                s.base_url()
             )));
         }
-        let host = url::Url::parse(s.instance)
+        let host = url::Url::parse(s.base_url())
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_default();
         Ok(Account {
             external_id: if url.is_empty() {
-                format!("{}/@{username}", s.instance)
+                format!("{}/@{username}", s.base_url())
             } else {
                 url
             },
             handle: format!("@{username}@{host}"),
-            base_url: s.instance.to_owned(),
+            base_url: s.base_url().to_owned(),
             settings: json!({ "account_id": id }),
         })
     }
@@ -227,7 +207,7 @@ impl Mastodon {
             if started.elapsed() + wait > PROCESSING_DEADLINE {
                 return Err(ProviderError::transient(format!(
                     "{} is still processing media {id} after {}s",
-                    s.instance,
+                    s.base_url(),
                     PROCESSING_DEADLINE.as_secs()
                 )));
             }
@@ -338,20 +318,18 @@ impl Provider for Mastodon {
                 "Mastodon needs the instance to connect to",
             ));
         };
-        let mut u = url::Url::parse(&format!(
+        let page = url::Url::parse(&format!(
             "{}/oauth/authorize",
             instance.trim_end_matches('/')
         ))
         .map_err(|e| ProviderError::invalid_input("instance_url", e.to_string()))?;
-        u.query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &req.client.client_id)
-            .append_pair("redirect_uri", &req.redirect_uri)
-            .append_pair("scope", &SCOPES.join(" "))
-            .append_pair("state", &req.state)
-            .append_pair("code_challenge", &req.code_challenge)
-            .append_pair("code_challenge_method", "S256");
-        Ok(u.into())
+        Ok(crate::oauth_flow::authorize_url(
+            page,
+            req,
+            SCOPES,
+            " ",
+            &[],
+        ))
     }
 
     async fn connect(&self, input: ConnectInput) -> ProviderResult<Connected> {
@@ -398,7 +376,7 @@ impl Provider for Mastodon {
             },
             credentials,
         };
-        let mut s = Session::new(&self.http, &ctx);
+        let mut s = Session::begin(self, &ctx).await?;
         let mut account = self.account_of(&mut s).await?;
         // The instance's own character limit, so posts are checked against it
         // while they are written (publishing reads the limits again).
@@ -428,7 +406,7 @@ impl Provider for Mastodon {
     }
 
     async fn check(&self, ctx: &ChannelCtx) -> ProviderResult<WithCreds<Account>> {
-        let mut s = Session::new(&self.http, ctx);
+        let mut s = Session::begin(self, ctx).await?;
         let mut account = self.account_of(&mut s).await?;
         if account.external_id != ctx.account.external_id {
             return Err(ProviderError::Revoked {
@@ -451,8 +429,8 @@ impl Provider for Mastodon {
         ctx: &ChannelCtx,
         part: &PublishPart,
     ) -> ProviderResult<WithCreds<RemotePost>> {
-        let mut s = Session::new(&self.http, ctx);
-        self.instance_limits(s.instance).await?.validate(part)?;
+        let mut s = Session::begin(self, ctx).await?;
+        self.instance_limits(s.base_url()).await?.validate(part)?;
         let mut media_ids = Vec::with_capacity(part.media.len());
         for m in &part.media {
             media_ids.push(self.upload(&mut s, m).await?);
@@ -493,7 +471,7 @@ impl Provider for Mastodon {
                 "{id:?} is not a Mastodon status id"
             )));
         }
-        let mut s = Session::new(&self.http, ctx);
+        let mut s = Session::begin(self, ctx).await?;
         let mut r = Req::get(
             format!("/api/v1/statuses/{id}"),
             "DELETE /api/v1/statuses/{id}",
@@ -503,7 +481,7 @@ impl Provider for Mastodon {
             Ok(_) => Ok(s.finish(())),
             // Not there (deleted already): done.
             Err(f) if f.status() == Some(404) => Ok(s.finish(())),
-            Err(f) => Err(api::classify(f, s.instance, &r)),
+            Err(f) => Err(api::classify(f, s.base_url(), &r)),
         }
     }
 
@@ -512,7 +490,7 @@ impl Provider for Mastodon {
         ctx: &ChannelCtx,
         part: &PublishPart,
     ) -> ProviderResult<WithCreds<Option<RemotePost>>> {
-        let mut s = Session::new(&self.http, ctx);
+        let mut s = Session::begin(self, ctx).await?;
         let found = self.find(&mut s, ctx, part).await?;
         Ok(s.finish(found))
     }

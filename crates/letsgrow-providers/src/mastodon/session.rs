@@ -2,71 +2,69 @@
 //! tokens last until revoked; a refresh token, when an instance sends one,
 //! is used once on a 401.
 
+use super::Mastodon;
 use super::api::{self, Failure, Req};
 use crate::http::HttpClient;
-use crate::{ChannelCtx, Credentials, OAuthClient, ProviderError, ProviderResult, WithCreds};
+use crate::session::{Api, Refresh, Resp};
+use crate::{ChannelCtx, Credentials, OAuthClient, ProviderError, ProviderResult};
+use async_trait::async_trait;
 use serde_json::{Value, json};
 
 /// An authenticated conversation with one instance.
-pub struct Session<'a> {
-    pub http: &'a HttpClient,
-    pub instance: &'a str,
-    creds: Credentials,
-    refreshed: bool,
+pub type Session<'a> = crate::session::Session<'a, Mastodon>;
+
+#[async_trait]
+impl Api for Mastodon {
+    fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    async fn refresh_creds(
+        &self,
+        ctx: &ChannelCtx,
+        creds: &Credentials,
+    ) -> ProviderResult<Credentials> {
+        refresh(
+            &self.http,
+            ctx.account.base_url.trim_end_matches('/'),
+            creds,
+        )
+        .await
+    }
+
+    /// Never ahead of time: Mastodon's tokens last until revoked.
+    fn refresh_policy(&self) -> Refresh {
+        Refresh {
+            ahead: None,
+            when_missing: false,
+            keep_on_early_failure: false,
+        }
+    }
+
+    /// A 401 is worth one refresh only when the instance issued a refresh
+    /// token; otherwise it means revoked.
+    fn token_rejected(&self, r: &Resp, creds: &Credentials) -> bool {
+        r.status == 401 && creds.refresh_token.is_some()
+    }
 }
 
-impl<'a> Session<'a> {
-    pub fn new(http: &'a HttpClient, ctx: &'a ChannelCtx) -> Self {
-        Session {
-            http,
-            instance: ctx.account.base_url.trim_end_matches('/'),
-            creds: ctx.credentials.clone(),
-            refreshed: false,
-        }
-    }
-
+impl Session<'_> {
     /// One call; on a 401, refresh once (only when a refresh token exists) and retry.
     pub async fn call_raw(&mut self, r: &Req) -> Result<(u16, Value), Failure> {
-        let token = self.token();
-        match api::call(self.http, self.instance, token.as_deref(), r).await {
-            Err(f)
-                if f.status() == Some(401)
-                    && !self.refreshed
-                    && self.creds.refresh_token.is_some() =>
-            {
-                self.creds = refresh(self.http, self.instance, &self.creds)
-                    .await
-                    .map_err(Failure::Classified)?;
-                self.refreshed = true;
-                let token = self.token();
-                api::call(self.http, self.instance, token.as_deref(), r).await
-            }
-            other => other,
-        }
-    }
-
-    fn token(&self) -> Option<String> {
-        self.creds
-            .access_token
-            .as_ref()
-            .map(|t| t.expose().to_owned())
+        let m = self.api;
+        let u = api::endpoint(self.base_url(), r)?;
+        api::answer(self.send(|t| api::request(&m.http, &u, t, r)).await?)
     }
 
     pub async fn call_status(&mut self, r: &Req) -> ProviderResult<(u16, Value)> {
+        let instance = self.base_url();
         self.call_raw(r)
             .await
-            .map_err(|f| api::classify(f, self.instance, r))
+            .map_err(|f| api::classify(f, instance, r))
     }
 
     pub async fn call(&mut self, r: &Req) -> ProviderResult<Value> {
         self.call_status(r).await.map(|(_, v)| v)
-    }
-
-    pub fn finish<T>(self, value: T) -> WithCreds<T> {
-        WithCreds {
-            value,
-            refreshed: self.refreshed.then_some(self.creds),
-        }
     }
 }
 

@@ -21,7 +21,7 @@
 //!   <https://support.reddithelp.com/hc/en-us/articles/16160319875092-Reddit-Data-API-Wiki>
 
 use crate::http::HttpClient;
-use crate::oauth_flow::{self, Api, Endpoints, Resp, Session};
+use crate::oauth_flow::{self, Api, Classify, Endpoints, Resp, Session};
 use crate::{
     Account, AuthorizeRequest, Capabilities, ChannelCtx, ConnectInput, ConnectMethod, Connected,
     Credentials, OAuthClient, Provider, ProviderError, ProviderOptions, ProviderResult,
@@ -287,12 +287,7 @@ fn exhausted(r: &Resp) -> ProviderResult<()> {
     Ok(())
 }
 
-#[async_trait]
-impl Api for Reddit {
-    fn http(&self) -> &HttpClient {
-        &self.http
-    }
-
+impl Classify for Reddit {
     fn classify(&self, r: &Resp, what: &str, write: bool) -> Option<ProviderError> {
         if r.ok() {
             return None;
@@ -317,6 +312,17 @@ impl Api for Reddit {
             },
             _ => ProviderError::permanent(text),
         })
+    }
+}
+
+#[async_trait]
+impl Api for Reddit {
+    fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    fn token_rejected(&self, r: &Resp, _creds: &Credentials) -> bool {
+        oauth_flow::expired(self, r)
     }
 
     async fn refresh_creds(
@@ -349,17 +355,14 @@ impl Provider for Reddit {
     }
 
     fn authorize_url(&self, req: &AuthorizeRequest) -> ProviderResult<String> {
-        let mut u = Endpoints::url(&self.ep.auth_base, "/api/v1/authorize")?;
-        u.query_pairs_mut()
-            .append_pair("client_id", &req.client.client_id)
-            .append_pair("response_type", "code")
-            .append_pair("state", &req.state)
-            .append_pair("redirect_uri", &req.redirect_uri)
-            .append_pair("duration", "permanent")
-            .append_pair("scope", &SCOPES.join(" "))
-            .append_pair("code_challenge", &req.code_challenge)
-            .append_pair("code_challenge_method", "S256");
-        Ok(u.into())
+        // `duration=permanent`: a refresh token comes back.
+        Ok(oauth_flow::authorize_url(
+            Endpoints::url(&self.ep.auth_base, "/api/v1/authorize")?,
+            req,
+            SCOPES,
+            " ",
+            &[("duration", "permanent")],
+        ))
     }
 
     async fn connect(&self, input: ConnectInput) -> ProviderResult<Connected> {

@@ -6,10 +6,12 @@
 //! and `error_description`s are carried along for people.
 
 use crate::http::{HttpClient, SendError};
+pub(crate) use crate::session::Failure;
+use crate::session::{Resp, fetch};
 use crate::{ContentViolation, Credentials, OAuthClient, ProviderError, SecretString};
 use base64::Engine as _;
-use reqwest::Method;
 use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -47,44 +49,6 @@ impl Req {
     }
 }
 
-/// Why a call failed, before classification.
-#[derive(Debug, Clone)]
-pub enum Failure {
-    Send(SendError),
-    Status {
-        status: u16,
-        /// RFC 7807 `type` (e.g. `https://api.x.com/2/problems/usage-capped`)
-        /// or the OAuth `error` code (`invalid_grant`).
-        code: Option<String>,
-        /// `detail`, `error_description` or `errors[0].message`.
-        detail: Option<String>,
-        retry_after: Option<Duration>,
-    },
-    /// A 2xx whose body is not what the spec promises.
-    BadBody {
-        status: u16,
-        message: String,
-    },
-    /// Already classified (e.g. a failed refresh during the call).
-    Classified(ProviderError),
-}
-
-impl Failure {
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Failure::Status { status, .. } | Failure::BadBody { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-    /// The last path segment of a problem `type`, or the OAuth error code.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Failure::Status { code: Some(c), .. } => Some(c.rsplit('/').next().unwrap_or(c)),
-            _ => None,
-        }
-    }
-}
-
 /// The delay a 429 asks for: `Retry-After`, X's `x-rate-limit-reset` (unix
 /// seconds, the endpoint's 15-minute window), or the 24-hour caps' resets
 /// when those are exhausted (`x-user-limit-24hour-*`, `x-app-limit-24hour-*`).
@@ -113,20 +77,11 @@ pub fn retry_after(headers: &HeaderMap, now_unix: i64) -> Option<Duration> {
     crate::http::retry_after(headers, now_unix)
 }
 
-async fn read(resp: reqwest::Response) -> Result<(u16, HeaderMap, bytes::Bytes), Failure> {
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.map_err(|e| {
-        Failure::Send(SendError::AfterSend(format!(
-            "reading the response: {}",
-            e.without_url()
-        )))
-    })?;
-    Ok((status, headers, bytes))
-}
-
-fn failure(status: u16, headers: &HeaderMap, bytes: &[u8]) -> Failure {
-    let v: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+/// The failure a non-2xx answer describes: the problem type's last path
+/// segment (or the OAuth `error` code) and the `detail`,
+/// `error_description` or `errors[0].message`.
+pub fn failure(r: &Resp) -> Failure {
+    let v = &r.body;
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     let first_error = v
         .get("errors")
@@ -135,23 +90,21 @@ fn failure(status: u16, headers: &HeaderMap, bytes: &[u8]) -> Failure {
         .and_then(Value::as_str)
         .map(str::to_owned);
     Failure::Status {
-        status,
-        code: s("type").filter(|t| t != "about:blank").or(s("error")),
-        detail: s("detail").or(s("error_description")).or(first_error),
-        retry_after: (status == 429)
-            .then(|| retry_after(headers, chrono::Utc::now().timestamp()))
+        status: r.status,
+        code: s("type")
+            .filter(|t| t != "about:blank")
+            .or(s("error"))
+            .map(|c| c.rsplit('/').next().unwrap_or(&c).to_owned()),
+        message: s("detail").or(s("error_description")).or(first_error),
+        retry_after: (r.status == 429)
+            .then(|| retry_after(&r.headers, chrono::Utc::now().timestamp()))
             .flatten(),
     }
 }
 
-fn parse_json(status: u16, bytes: &[u8]) -> Result<Value, Failure> {
-    if bytes.is_empty() {
-        return Ok(Value::Object(Default::default()));
-    }
-    serde_json::from_slice(bytes).map_err(|e| Failure::BadBody {
-        status,
-        message: format!("the response is not JSON: {e}"),
-    })
+/// The JSON of a success, else the failure.
+pub fn answer(r: Resp) -> Result<Value, Failure> {
+    if r.ok() { r.json() } else { Err(failure(&r)) }
 }
 
 fn url(base: &str, path: &str) -> Result<url::Url, Failure> {
@@ -159,26 +112,18 @@ fn url(base: &str, path: &str) -> Result<url::Url, Failure> {
         .map_err(|e| Failure::Send(SendError::Build(format!("bad X API URL: {e}"))))
 }
 
-/// Sends one authenticated API call.
-pub async fn call(http: &HttpClient, base: &str, token: &str, r: &Req) -> Result<Value, Failure> {
-    let mut u = url(base, &r.path)?;
-    if !r.query.is_empty() {
-        u.query_pairs_mut().extend_pairs(&r.query);
-    }
-    let mut req = http
-        .request(r.method.clone(), u)
-        .header("accept", "application/json")
-        .bearer_auth(token);
+/// The URL of an API call.
+pub fn endpoint(base: &str, r: &Req) -> Result<url::Url, Failure> {
+    crate::session::endpoint(base, &r.path, &r.query, "X API URL")
+}
+
+/// One API call to `u` (from [`endpoint`]) with the user's token.
+pub fn request(http: &HttpClient, u: &url::Url, token: Option<&str>, r: &Req) -> RequestBuilder {
+    let mut req = crate::session::json_request(http, &r.method, u, token);
     if let Some(b) = &r.body {
         req = req.json(b);
     }
-    let resp = http.send(req).await.map_err(Failure::Send)?;
-    let (status, headers, bytes) = read(resp).await?;
-    if (200..300).contains(&status) {
-        parse_json(status, &bytes)
-    } else {
-        Err(failure(status, &headers, &bytes))
-    }
+    req
 }
 
 /// Posts a form to an OAuth endpoint (`/2/oauth2/token`, `/2/oauth2/revoke`).
@@ -214,13 +159,7 @@ pub async fn oauth_form(
         }
         form.finish()
     };
-    let resp = http.send(req.body(body)).await.map_err(Failure::Send)?;
-    let (status, headers, bytes) = read(resp).await?;
-    if (200..300).contains(&status) {
-        parse_json(status, &bytes)
-    } else {
-        Err(failure(status, &headers, &bytes))
-    }
+    answer(fetch(http, req.body(body)).await.map_err(Failure::Send)?)
 }
 
 /// Reads a token response into credentials. `previous_refresh` stays when
@@ -295,9 +234,9 @@ pub fn classify(f: Failure, r: &Req) -> ProviderError {
         Failure::Status {
             status,
             code,
-            detail,
+            message,
             retry_after,
-        } => (status, code, detail, retry_after),
+        } => (status, code, message, retry_after),
     };
     let short = code
         .as_deref()
@@ -342,7 +281,7 @@ mod tests {
         Failure::Status {
             status,
             code: code.map(str::to_owned),
-            detail: Some("d".into()),
+            message: Some("d".into()),
             retry_after: None,
         }
     }

@@ -92,7 +92,7 @@ fn id_of(v: &Value, what: &str) -> ProviderResult<String> {
 }
 
 /// Uploads one image and sets its alt text; returns the media id.
-pub async fn upload(s: &mut Session<'_>, m: &MediaItem) -> ProviderResult<String> {
+pub(crate) async fn upload(s: &mut Session<'_>, m: &MediaItem) -> ProviderResult<String> {
     let category = if m.mime == "image/gif" {
         "tweet_gif"
     } else {

@@ -245,17 +245,15 @@ impl Provider for X {
                 "X is not configured: set the X client id in the configuration",
             ));
         }
-        let mut u = url::Url::parse(&format!("{}{AUTHORIZE_PATH}", self.auth_base))
+        let page = url::Url::parse(&format!("{}{AUTHORIZE_PATH}", self.auth_base))
             .map_err(|e| ProviderError::permanent(format!("bad X authorization URL: {e}")))?;
-        u.query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &req.client.client_id)
-            .append_pair("redirect_uri", &req.redirect_uri)
-            .append_pair("scope", &SCOPES.join(" "))
-            .append_pair("state", &req.state)
-            .append_pair("code_challenge", &req.code_challenge)
-            .append_pair("code_challenge_method", "S256");
-        Ok(u.into())
+        Ok(crate::oauth_flow::authorize_url(
+            page,
+            req,
+            SCOPES,
+            " ",
+            &[],
+        ))
     }
 
     async fn connect(&self, input: ConnectInput) -> ProviderResult<Connected> {
@@ -292,7 +290,7 @@ impl Provider for X {
             account,
             credentials,
         };
-        let mut s = Session::begin(cx, &ctx).await?;
+        let mut s = Session::begin(self, &ctx).await?;
         let (id, username) = self.me(&mut s).await?;
         let credentials = s.finish(()).refreshed.unwrap_or(ctx.credentials);
         Ok(Connected {
@@ -310,7 +308,7 @@ impl Provider for X {
     }
 
     async fn check(&self, ctx: &ChannelCtx) -> ProviderResult<WithCreds<Account>> {
-        let mut s = Session::begin(self.cx(), ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         let (id, username) = self.me(&mut s).await?;
         if id != ctx.account.external_id {
             return Err(ProviderError::Revoked {
@@ -343,7 +341,7 @@ impl Provider for X {
             Some(r) => Some(r.parent.external_id.clone()),
             None => None,
         };
-        let mut s = Session::begin(self.cx(), ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         let mut media_ids = Vec::with_capacity(part.media.len());
         for m in &part.media {
             media_ids.push(media::upload(&mut s, m).await?);
@@ -384,7 +382,7 @@ impl Provider for X {
                 post.external_id
             )));
         }
-        let mut s = Session::begin(self.cx(), ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         let mut r = Req::get(
             format!("/2/tweets/{}", post.external_id),
             "DELETE /2/tweets/{id}",
@@ -403,7 +401,7 @@ impl Provider for X {
         ctx: &ChannelCtx,
         part: &PublishPart,
     ) -> ProviderResult<WithCreds<Option<RemotePost>>> {
-        let mut s = Session::begin(self.cx(), ctx).await?;
+        let mut s = Session::begin(self, ctx).await?;
         let found = self.find(&mut s, ctx, part).await?;
         Ok(s.finish(found))
     }

@@ -1,15 +1,19 @@
 //! Tokens: the authorization-code exchange, refresh (X rotates refresh
 //! tokens: each refresh returns a new one and retires the old), revocation,
-//! and an authenticated conversation that refreshes ahead of expiry and
-//! once more when X answers 401.
+//! and what X plugs into the shared [`crate::session::Session`]: refresh
+//! ahead of expiry and once more when X answers 401.
 
+use super::X;
 use super::api::{self, Failure, Req};
 use crate::http::HttpClient;
-use crate::{ChannelCtx, Credentials, OAuthClient, ProviderError, ProviderResult, WithCreds};
+use crate::session::{Api, Refresh, Resp};
+use crate::{ChannelCtx, Credentials, OAuthClient, ProviderError, ProviderResult};
+use async_trait::async_trait;
 use serde_json::Value;
+use std::time::Duration;
 
 /// Refresh this long before the stored expiry (access tokens last 2 hours).
-const EXPIRY_MARGIN_MS: i64 = 60_000;
+const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
 pub const TOKEN_PATH: &str = "/2/oauth2/token";
 pub const REVOKE_PATH: &str = "/2/oauth2/revoke";
@@ -25,15 +29,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn client_for(&self, creds: &Credentials) -> ProviderResult<OAuthClient> {
-        creds
-            .oauth_client
-            .clone()
-            .or_else(|| self.client.cloned())
-            .ok_or_else(|| {
-                ProviderError::permanent(
-                    "X is not configured: set the X client id (and secret) in the configuration",
-                )
-            })
+        crate::oauth_flow::client_for(creds, &self.client.cloned(), "X")
     }
 
     /// Exchanges an authorization code (PKCE verifier included).
@@ -118,67 +114,49 @@ impl Ctx<'_> {
 }
 
 /// An authenticated conversation with the X API for one channel.
-pub struct Session<'a> {
-    cx: Ctx<'a>,
-    creds: Credentials,
-    refreshed: bool,
+pub type Session<'a> = crate::session::Session<'a, X>;
+
+#[async_trait]
+impl Api for X {
+    fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    async fn refresh_creds(
+        &self,
+        _ctx: &ChannelCtx,
+        creds: &Credentials,
+    ) -> ProviderResult<Credentials> {
+        self.cx().refresh(creds).await
+    }
+
+    /// Ahead of expiry, and when no token is stored; an early refresh that
+    /// fails fails the call (X rotates refresh tokens: a failed refresh is
+    /// worth knowing at once).
+    fn refresh_policy(&self) -> Refresh {
+        Refresh {
+            ahead: Some(EXPIRY_MARGIN),
+            when_missing: true,
+            keep_on_early_failure: false,
+        }
+    }
+
+    /// X answers 401 to an expired or revoked token alike: a refresh tells.
+    fn token_rejected(&self, r: &Resp, _creds: &Credentials) -> bool {
+        r.status == 401
+    }
 }
 
-impl<'a> Session<'a> {
-    /// Starts a session, refreshing first when the token is missing or about to expire.
-    pub async fn begin(cx: Ctx<'a>, ctx: &ChannelCtx) -> ProviderResult<Session<'a>> {
-        let mut s = Session {
-            cx,
-            creds: ctx.credentials.clone(),
-            refreshed: false,
-        };
-        let now = chrono::Utc::now().timestamp_millis();
-        let stale = s
-            .creds
-            .expires_at
-            .is_some_and(|exp| exp <= now + EXPIRY_MARGIN_MS);
-        if s.creds.access_token.is_none() || stale {
-            s.refresh().await?;
-        }
-        Ok(s)
-    }
-
-    async fn refresh(&mut self) -> ProviderResult<()> {
-        self.creds = self.cx.refresh(&self.creds).await?;
-        self.refreshed = true;
-        Ok(())
-    }
-
-    fn token(&self) -> String {
-        self.creds
-            .access_token
-            .as_ref()
-            .map(|t| t.expose().to_owned())
-            .unwrap_or_default()
-    }
-
+impl Session<'_> {
     /// One call; on a 401, refresh once and retry.
     pub async fn call_raw(&mut self, r: &Req) -> Result<Value, Failure> {
-        let base = self.cx.api_base;
-        match api::call(self.cx.http, base, &self.token(), r).await {
-            Err(f) if f.status() == Some(401) && !self.refreshed => {
-                self.refresh().await.map_err(Failure::Classified)?;
-                api::call(self.cx.http, base, &self.token(), r).await
-            }
-            other => other,
-        }
+        let x = self.api;
+        let u = api::endpoint(&x.api_base, r)?;
+        api::answer(self.send(|t| api::request(&x.http, &u, t, r)).await?)
     }
 
     /// One call, classified.
     pub async fn call(&mut self, r: &Req) -> ProviderResult<Value> {
         self.call_raw(r).await.map_err(|f| api::classify(f, r))
-    }
-
-    /// Wraps a result with the credentials to persist, if they changed.
-    pub fn finish<T>(self, value: T) -> WithCreds<T> {
-        WithCreds {
-            value,
-            refreshed: self.refreshed.then_some(self.creds),
-        }
     }
 }
