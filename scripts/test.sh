@@ -19,9 +19,10 @@ for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2;
 pg_isready -h 127.0.0.1 -p 5432
 (exec 3<>/dev/tcp/127.0.0.1/6379) || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
 
-step "Rust: formatting and clippy"
+step "Rust: formatting, layering and clippy"
 need_cargo
 cargo fmt --all --check
+scripts/check-layers.sh
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
 build_ui

@@ -288,6 +288,11 @@ impl MediaLibrary {
         Ok(row)
     }
 
+    /// A media item by id, whoever owns it (for signed public links).
+    pub async fn get(&self, id: &str) -> Result<Option<MediaRow>, letsgrow_db::DbError> {
+        repo::get(&self.db, id).await
+    }
+
     pub async fn get_for_user(
         &self,
         user_id: &str,

@@ -380,6 +380,14 @@ impl AuthService {
         Ok(())
     }
 
+    /// The user's own time zone; UTC when the account or its zone is gone.
+    pub async fn user_zone(&self, user_id: &str) -> Result<chrono_tz::Tz, AuthError> {
+        Ok(users::by_id(&self.db, user_id)
+            .await?
+            .and_then(|u| u.timezone.parse().ok())
+            .unwrap_or(chrono_tz::Tz::UTC))
+    }
+
     pub async fn set_timezone(&self, user_id: &str, zone: &str) -> Result<UserRow, AuthError> {
         if !letsgrow_core::validate::is_iana_zone(zone) {
             return Err(invalid(

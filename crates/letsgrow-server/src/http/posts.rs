@@ -335,12 +335,7 @@ pub(crate) fn parse_local(s: &str) -> Option<NaiveDateTime> {
 async fn with_user_zone(state: &AppState, user_id: &str, when: When, explicit: bool) -> When {
     match when {
         When::Local(l, _) if !explicit => {
-            let tz = letsgrow_db::users::by_id(&state.db, user_id)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|u| u.timezone.parse().ok())
-                .unwrap_or(Tz::UTC);
+            let tz = state.auth.user_zone(user_id).await.unwrap_or(Tz::UTC);
             When::Local(l, tz)
         }
         other => other,

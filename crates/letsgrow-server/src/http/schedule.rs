@@ -216,12 +216,7 @@ pub async fn resolve(
             .parse::<Tz>()
             .map_err(|_| errors.add("timezone", "is not an IANA time zone"))
             .ok(),
-        None => Some(
-            letsgrow_db::users::by_id(&state.db, &who.user.id)
-                .await?
-                .and_then(|u| u.timezone.parse().ok())
-                .unwrap_or(Tz::UTC),
-        ),
+        None => Some(state.auth.user_zone(&who.user.id).await?),
     };
     errors.into_result()?;
     let (Some(local), Some(tz)) = (local, tz) else {
