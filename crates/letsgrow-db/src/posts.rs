@@ -426,6 +426,14 @@ pub async fn release_channel(db: &Db, channel_id: &str, owner: &str) -> DbResult
     Ok(())
 }
 
+/// Gives every channel lease back, whoever holds it: for the embedded
+/// single-process mode (SQLite) at start-up, where any lease left belongs to a
+/// process that is gone. Returns how many there were.
+pub async fn release_all_channels(db: &Db) -> DbResult<u64> {
+    let sql = "DELETE FROM channel_leases";
+    Ok(on_pool!(db, pool => sqlx::query(sql).execute(pool).await?.rows_affected()))
+}
+
 /// Claims the channel's next due target (while still holding the channel's
 /// lease, which this extends): `publishing`, leased to `owner` until `until_ms`.
 /// `Ok(None)`: nothing due, or the channel lease was lost.

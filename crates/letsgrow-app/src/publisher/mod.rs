@@ -117,6 +117,16 @@ impl Publisher {
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "could not sweep stale leases"),
             }
+            // Their channel leases too, so publishing resumes now rather than
+            // when `worker.lease_secs` runs out.
+            match repo::release_all_channels(&db).await {
+                Ok(n) if n > 0 => tracing::info!(
+                    count = n,
+                    "took back the channel leases of the process that stopped"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "could not release stale channel leases"),
+            }
         }
         let listener = match &db {
             letsgrow_db::Db::Postgres(pool) => {

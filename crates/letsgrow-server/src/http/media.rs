@@ -181,11 +181,7 @@ pub async fn public(
     if !state.media.verify(&id, q.expires, &q.sig) {
         return Err(gone());
     }
-    let row = state
-        .media
-        .get(&id)
-        .await?
-        .ok_or_else(gone)?;
+    let row = state.media.get(&id).await?.ok_or_else(gone)?;
     let data = state.media.read(&id).await.map_err(|_| gone())?;
     Ok((
         [

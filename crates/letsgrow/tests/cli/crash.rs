@@ -20,6 +20,9 @@ use std::time::Duration;
 const RECEIVER_DELAY: Duration = Duration::from_millis(250);
 /// Bound on recovery: lease expiry + sweep + the rest of the burst.
 const SETTLE: Duration = Duration::from_secs(60);
+/// Bound on a restarted embedded `serve` publishing again: start-up plus one
+/// poll, far below `worker.lease_secs` (the stall this guards against).
+const RESUME_BOUND: Duration = Duration::from_secs(15);
 
 fn env(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
     pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
@@ -142,9 +145,11 @@ async fn assert_exactly_once(api: &Api, recv: &Receiver, burst: &Burst, label: &
 async fn sqlite_serve_killed_mid_burst_publishes_each_post_once() {
     let dir = tempfile::tempdir().unwrap();
     let recv = Receiver::start(RECEIVER_DELAY).await;
+    // A lease far longer than the recovery bound below: a restart that waited
+    // for the dead process's channel leases to expire could not pass.
     let vars = env(&[
         ("LETSGROW__NETWORK__ALLOW_PRIVATE", "true"),
-        ("LETSGROW__WORKER__LEASE_SECS", "3"),
+        ("LETSGROW__WORKER__LEASE_SECS", "120"),
         ("LETSGROW__WORKER__POLL_MS", "200"),
         ("LETSGROW__LOG__LEVEL", "info"),
     ]);
@@ -172,7 +177,21 @@ async fn sqlite_serve_killed_mid_burst_publishes_each_post_once() {
     );
     eprintln!("sqlite: killed serve after {at_kill} of {total} keys arrived");
 
+    // Requests the dead process had in flight may still land for a moment.
+    tokio::time::sleep(RECEIVER_DELAY * 2).await;
+    let before_restart = recv.deliveries().len();
+    let restarted = std::time::Instant::now();
     let (_server2, base2) = serve("serve-2", dir.path(), &vars);
+    let resumed = wait_for(
+        "the first publish after the restart",
+        RESUME_BOUND,
+        || async { (recv.deliveries().len() > before_restart).then(std::time::Instant::now) },
+    )
+    .await;
+    eprintln!(
+        "sqlite: first publish {:.2} s after the restart (bound {RESUME_BOUND:?}; worker.lease_secs = 120)",
+        (resumed - restarted).as_secs_f64()
+    );
     api.base = base2;
     wait_all_published(&api, total).await;
     assert_exactly_once(&api, &recv, &burst, "sqlite").await;
