@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { dayKey, localString, wallTime } from "../src/lib/zoned-time";
+import { dayKey, displayClock, localString, wallTime } from "../src/lib/zoned-time";
 import { newContext, seriousViolations, settle, signUp, uniqueEmail, watchErrors, type AxeProblem } from "./support/browser";
 import { FRONTEND_DIR, launchChromium } from "./support/env";
 
@@ -222,7 +222,8 @@ describe("publishing flow", () => {
     await dialog.getByLabel("Time", { exact: true }).fill(local.slice(11, 16));
     const resolution = dialog.getByTestId("schedule-resolution");
     await expect.poll(() => resolution.getAttribute("data-kind")).toBe("exact");
-    await expect.poll(() => resolution.textContent()).toContain(local.slice(11, 16));
+    // The browser is en-US: the dialog writes the time the 12-hour way, as every page does.
+    await expect.poll(() => resolution.textContent()).toContain(displayClock(wall, "en-US"));
     await shot("schedule-dialog", false);
     await axe("schedule-dialog");
     await dialog.getByRole("button", { name: "Schedule", exact: true }).click();

@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   addDays,
   addMonths,
+  displayClock,
   formatInZone,
   localString,
   parseLocal,
   startOfDayUtc,
   startOfWeek,
+  timeOfDay,
   todayIn,
   wallTime,
   wallToUtc,
@@ -54,5 +56,19 @@ describe("zoned time", () => {
 
   it("formats in the given zone", () => {
     expect(formatInZone("2026-03-08T04:30:00Z", "America/New_York", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, "en-GB")).toBe("23:30");
+  });
+
+  it("writes a time of day in the locale's own 12- or 24-hour convention, the same on every page", () => {
+    // Intl puts a narrow no-break space before AM/PM; compare words.
+    const plain = (t: string) => t.replace(/[\u202f\u00a0]/g, " ");
+    expect(plain(displayClock({ hour: 2, minute: 20 }, "en-US"))).toBe("2:20 AM");
+    expect(plain(displayClock({ hour: 14, minute: 5 }, "en-US"))).toBe("2:05 PM");
+    expect(displayClock({ hour: 2, minute: 20 }, "en-GB")).toBe("02:20");
+    expect(displayClock({ hour: 14, minute: 5 }, "de-DE")).toBe("14:05");
+    // The queue's date-and-time formatting uses the same options, so the clocks agree.
+    for (const locale of ["en-US", "en-GB", "de-DE"]) {
+      const queue = formatInZone("2026-12-07T01:20:00Z", "UTC", { weekday: "short", day: "numeric", month: "short", ...timeOfDay(locale) }, locale);
+      expect(queue).toContain(displayClock({ hour: 1, minute: 20 }, locale));
+    }
   });
 });

@@ -14,7 +14,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { PlatformIcon } from "@/components/ui/platform-icon";
 import { PageLoader } from "@/components/ui/spinner";
 import { platformLabel } from "@/lib/platform-names";
-import { formatInZone } from "@/lib/zoned-time";
+import { formatInZone, timeOfDay } from "@/lib/zoned-time";
 import { downloadExport } from "../api/csv";
 import { usePosts } from "../api/list-posts";
 import { isTargetState, TARGET_STATES, type ChannelInfo, type Post, type PostFilters } from "../api/types";
@@ -167,7 +167,7 @@ function QueueRow({ post, timezone }: { post: Post; timezone: string }) {
         <div className="shrink-0 sm:w-40">
           {at ? (
             <time dateTime={at} className="text-sm font-semibold text-fg">
-              {formatInZone(at, timezone, { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" })}
+              {formatInZone(at, timezone, { weekday: "short", day: "numeric", month: "short", ...timeOfDay() })}
             </time>
           ) : (
             <span className="text-sm font-medium text-muted">No time set</span>

@@ -31,7 +31,8 @@ describe("CalendarView", { timeout: 30_000 }, () => {
     renderWithClient(<CalendarView timezone="America/New_York" />);
     const chip = await screen.findByTestId("calendar-chip");
     expect(cellOf(chip)?.dataset).toMatchObject({ day: "2026-03-07", hour: "23" });
-    expect(chip.textContent).toContain("23:30");
+    // The test locale is en-US: times read the 12-hour way, as everywhere else.
+    expect(chip.textContent).toContain("11:30 PM");
     const url = new URL(calls[0]!.url);
     // Monday 2 March 00:00 EST to Monday 9 March 00:00 EDT (the clocks changed on the 8th).
     expect(url.searchParams.get("from")).toBe("2026-03-02T05:00:00.000Z");
@@ -92,7 +93,7 @@ describe("CalendarView", { timeout: 30_000 }, () => {
     expect((within(dialog).getByLabelText("Date") as HTMLInputElement).value).toBe("2027-12-03");
     expect((within(dialog).getByLabelText("Time") as HTMLInputElement).value).toBe("16:30");
     await waitFor(() => expect(within(dialog).getByTestId("schedule-resolution").dataset.kind).toBe("exact"));
-    expect(within(dialog).getByTestId("schedule-resolution").textContent).toContain("Goes out Fri, 3 Dec 2027, 16:30 EST.");
+    expect(within(dialog).getByTestId("schedule-resolution").textContent).toContain("Goes out Fri, Dec 3, 2027, 4:30 PM EST.");
 
     const user = userEvent.setup();
     await user.click(within(dialog).getByRole("button", { name: "Reschedule" }));

@@ -5,7 +5,7 @@ import type { DragEvent } from "react";
 import { Icon } from "@/components/ui/icons";
 import { cn } from "@/lib/cn";
 import { platformLabel } from "@/lib/platform-names";
-import { clock, formatDayKey } from "@/lib/zoned-time";
+import { displayClock, formatDayKey } from "@/lib/zoned-time";
 import type { CalendarItem } from "../../lib/calendar";
 import { excerpt, postDetailHref, safeHref } from "../../lib/content";
 import { stateStyle } from "../../lib/states";
@@ -30,7 +30,7 @@ export function TargetChip({ item, onDragStart, onDragEnd, compact = false }: {
   const external = target.state === "published" ? safeHref(target.url) : null;
   const platform = platformLabel(target.platform);
   const handle = target.handle ?? platform;
-  const time = clock(wall);
+  const time = displayClock(wall);
   const label = `${formatDayKey(day, { weekday: "short", day: "numeric", month: "short" })} ${time}, ${handle} (${platform}): ${style.label}. ${excerpt(post, 80)}`;
 
   const start = (event: DragEvent<HTMLDivElement>) => {
