@@ -5,6 +5,7 @@ import {
   displayClock,
   formatInZone,
   localString,
+  localizeInstants,
   parseLocal,
   startOfDayUtc,
   startOfWeek,
@@ -70,5 +71,12 @@ describe("zoned time", () => {
       const queue = formatInZone("2026-12-07T01:20:00Z", "UTC", { weekday: "short", day: "numeric", month: "short", ...timeOfDay(locale) }, locale);
       expect(queue).toContain(displayClock({ hour: 1, minute: 20 }, locale));
     }
+  });
+
+  it("rewrites raw UTC instants inside a message as times in the user's zone", () => {
+    expect(localizeInstants("next try at 2026-12-07T01:26:40.034Z, after 2026-12-06T23:00:00+01:00.", "Europe/Berlin", "en-US")).toBe(
+      "next try at Dec 7, 2026, 2:26 AM, after Dec 6, 2026, 11:00 PM.",
+    );
+    expect(localizeInstants("scheduled for 2026-12-01 10:00 Europe/Berlin", "UTC")).toBe("scheduled for 2026-12-01 10:00 Europe/Berlin");
   });
 });

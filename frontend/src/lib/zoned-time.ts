@@ -209,3 +209,13 @@ export function zoneAbbreviation(at: Date, zone: string): string {
   if (us && !us.startsWith("GMT")) return us;
   return name("en-GB") ?? us ?? zone;
 }
+
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/**
+ * Rewrites every RFC 3339 instant inside a server message ("retrying at
+ * 2026-12-07T01:26:40.034Z") as a time in `zone`, so no page shows raw UTC.
+ */
+export function localizeInstants(text: string, zone: string, locale?: string): string {
+  return text.replace(INSTANT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : formatInZone(iso, zone, undefined, locale)));
+}
