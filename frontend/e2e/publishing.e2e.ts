@@ -308,8 +308,10 @@ describe("publishing flow", () => {
     const { csv, bad } = importCsv(channelId, start);
     await page.goto("/queue/");
     await settle(page);
-    await page.getByTestId("queue-row").first().waitFor();
-    expect(await page.getByTestId("queue-row").count()).toBe(1);
+    // Sent and upcoming are kept apart: the published post is under Sent, Queued is empty.
+    await page.getByText("Nothing is waiting to go out.").waitFor();
+    expect(await page.getByRole("link", { name: "Queued" }).getAttribute("aria-current")).toBe("page");
+    expect(await page.getByTestId("queue-row").count()).toBe(0);
 
     await page.getByRole("button", { name: "Import CSV" }).click();
     const dialog = page.getByRole("dialog", { name: "Import posts from CSV" });
@@ -333,21 +335,53 @@ describe("publishing flow", () => {
     await shot("import-report-imported", false);
     await dialog.getByRole("button", { name: "Choose another file" }).waitFor();
     await page.keyboard.press("Escape");
-    await expect.poll(() => page.getByTestId("queue-row").count(), { timeout: 15_000 }).toBe(198);
+    await expect.poll(() => page.getByTestId("queue-row").count(), { timeout: 15_000 }).toBe(197);
+    expect(await page.getByTestId("queue-tab").allTextContents()).toEqual(["Queued197", "Sent1", "Failed0", "Drafts0"]);
     await shot("queue", false);
     await axe("queue");
   });
 
-  it("filters the queue by state in the URL", async () => {
-    await page.getByLabel("State").selectOption("published");
-    await page.waitForURL("**/queue/?state=published");
+  it("opens the Sent tab through the URL, and searches and narrows the queue by dates", async () => {
+    await page.getByRole("link", { name: /^Sent/ }).click();
+    await page.waitForURL("**/queue/?tab=sent");
     await expect.poll(() => page.getByTestId("queue-row").count()).toBe(1);
     expect(await page.getByTestId("queue-row").getAttribute("data-post-id")).toBe(postId);
     await page.reload();
     await settle(page);
     await expect.poll(() => page.getByTestId("queue-row").count()).toBe(1);
-    expect(await page.getByLabel("State").inputValue()).toBe("published");
-    await shot("queue-filtered", false);
+    expect(await page.getByRole("link", { name: /^Sent/ }).getAttribute("aria-current")).toBe("page");
+    await shot("queue-sent", false);
+
+    await page.getByRole("link", { name: /^Queued/ }).click();
+    await page.waitForURL((url) => url.pathname === "/queue/" && url.search === "");
+    await expect.poll(() => page.getByTestId("queue-row").count()).toBe(197);
+    // Every word must appear: only row 142 says "post 142".
+    await page.getByRole("searchbox", { name: "Search" }).fill("post 142");
+    await expect.poll(() => page.getByTestId("queue-row").count()).toBe(1);
+    expect(await page.getByTestId("queue-row").textContent()).toContain("Imported post 142 #bulk");
+    await shot("queue-search", false);
+    await page.getByRole("searchbox", { name: "Search" }).fill("");
+
+    // One Berlin day of the imported posts, counted from the rows the queue shows.
+    const firstRowTime = await page.getByTestId("queue-row").first().locator("time").getAttribute("datetime");
+    const day = dayKey(wallTime(new Date(firstRowTime ?? ""), ZONE));
+    const sameDay = await page.getByTestId("queue-row").evaluateAll(
+      (rows, [zone, wanted]) =>
+        rows.filter((r) => {
+          const at = r.querySelector("time")?.getAttribute("datetime");
+          return at ? new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(at)) === wanted : false;
+        }).length,
+      [ZONE, day] as const,
+    );
+    expect(sameDay).toBeGreaterThan(0);
+    expect(sameDay).toBeLessThan(197);
+    await page.getByLabel("From", { exact: true }).fill(day);
+    await page.getByLabel("To", { exact: true }).fill(day);
+    await page.waitForURL(`**/queue/?from=${day}&to=${day}`);
+    await expect.poll(() => page.getByTestId("queue-row").count()).toBe(sameDay);
+    await shot("queue-dates", false);
+    await page.goto("/queue/");
+    await settle(page);
   });
 
   it("reschedules by dragging a chip on the calendar, after a confirmation", async () => {
