@@ -282,6 +282,18 @@ describe("publishing flow", () => {
     await shot("calendar-week-375", false);
     await axe("calendar-week-375");
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // The list: one day under another, readable at phone width.
+    await page.getByRole("button", { name: "List", exact: true }).click();
+    const listDay = page.locator(`[data-testid='day-list-day'][data-day='${dayKey(wall)}']`);
+    await listDay.locator(`[data-post-id='${postId}']`).waitFor();
+    expect(await listDay.getByTestId("chip-text").first().textContent()).toContain("Hello from the publishing test");
+    await shot("calendar-list-375", false);
+    await axe("calendar-list-375");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot("calendar-list-375-dark", false);
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.getByRole("button", { name: "Week", exact: true }).click();
     await page.setViewportSize({ width: 1280, height: 860 });
 
     await chip.getByTestId("chip-link").click();
@@ -461,6 +473,77 @@ describe("publishing flow", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.waitForURL(`**/posts/view/?id=${draftId}`);
     await expect.poll(() => page.getByTestId("post-parts").textContent()).toContain("(edited)");
+  });
+
+  it("opens the week at working hours with the day header kept in view, and an empty slot starts a post at that hour", async () => {
+    await page.goto("/calendar/");
+    await settle(page);
+    const grid = page.getByTestId("week-grid");
+    await grid.waitFor();
+    // The first chip of the week (or 08:00) is the first row in view, under the header.
+    const opening = await grid.evaluate((box) => {
+      const hours = [...box.querySelectorAll<HTMLElement>("[data-testid='calendar-chip']")].map((c) => Number(c.closest<HTMLElement>("[data-testid='week-cell']")?.dataset.hour));
+      return Math.min(8, ...hours);
+    });
+    await expect.poll(() => grid.evaluate((box) => box.scrollTop)).toBeGreaterThan(0);
+    const rowTop = await grid.evaluate((box, hour) => {
+      const row = box.querySelector<HTMLElement>(`[data-testid='week-cell'][data-hour='${hour}']`)!;
+      const header = box.querySelector<HTMLElement>("[data-testid='week-day-header']")!;
+      return row.getBoundingClientRect().top - header.getBoundingClientRect().bottom;
+    }, opening);
+    expect(Math.abs(rowTop)).toBeLessThanOrEqual(2);
+    // Scrolled to the evening, the day header is still at the top of the grid.
+    await grid.evaluate((box) => box.scrollBy(0, 600));
+    const gap = await grid.evaluate((box) => box.querySelector<HTMLElement>("[data-testid='week-day-header']")!.getBoundingClientRect().top - box.getBoundingClientRect().top);
+    expect(Math.abs(gap)).toBeLessThanOrEqual(2);
+    await shot("calendar-week-scrolled", false);
+
+    // Tomorrow at 10:00 (Berlin), if free; any free hour that day otherwise.
+    const tomorrow = dayKey(wallTime(new Date(Date.now() + 86_400_000), ZONE));
+    const free = await grid.evaluate(
+      (box, day) => [...box.querySelectorAll<HTMLElement>(`[data-testid='week-cell'][data-day='${day}']`)].filter((c) => c.querySelector("[data-testid='calendar-chip']") === null).map((c) => Number(c.dataset.hour)),
+      tomorrow,
+    );
+    if (free.length === 0 || !(await page.locator(`[data-testid='week-cell'][data-day='${tomorrow}']`).count())) {
+      await page.getByRole("button", { name: "Next week" }).click();
+    }
+    const hour = free.includes(10) ? 10 : (free[0] ?? 10);
+    const cell = page.locator(`[data-testid='week-cell'][data-day='${tomorrow}'][data-hour='${hour}']`);
+    await cell.scrollIntoViewIfNeeded();
+    await cell.click({ position: { x: 4, y: 4 } });
+    const local = `${tomorrow}T${String(hour).padStart(2, "0")}:00`;
+    await page.waitForURL(`**/compose/?at=${encodeURIComponent(local)}`);
+    await settle(page);
+    await page.getByTestId("compose-at").waitFor();
+    expect(await page.getByTestId("compose-at").textContent()).toContain(displayClock({ hour, minute: 0 }, "en-US"));
+
+    await page.getByLabel("Post text", { exact: true }).fill("Written from the calendar, not saved yet");
+    await page.getByRole("button", { name: "Schedule…" }).click();
+    const atDialog = page.getByRole("dialog", { name: "Schedule post" });
+    await atDialog.waitFor();
+    expect(await atDialog.getByLabel("Date", { exact: true }).inputValue()).toBe(tomorrow);
+    expect(await atDialog.getByLabel("Time", { exact: true }).inputValue()).toBe(local.slice(11));
+    await page.keyboard.press("Escape");
+    // Unsaved text survives leaving the page and coming back.
+    await page.waitForTimeout(700);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Queue" }).click();
+    await page.waitForURL("**/queue/");
+    // After navigation focus is on the page's heading.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName + ":" + document.activeElement?.textContent)).toBe("H1:Queue");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Compose" }).click();
+    await page.waitForURL("**/compose/");
+    await page.getByTestId("draft-restored").waitFor();
+    expect(await page.getByLabel("Post text", { exact: true }).inputValue()).toBe("Written from the calendar, not saved yet");
+    await page.getByRole("button", { name: "Schedule…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Schedule post" });
+    await dialog.waitFor();
+    await shot("composer-restored-schedule", false);
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Start over" }).click();
+    expect(await page.getByLabel("Post text", { exact: true }).inputValue()).toBe("");
+    await page.reload();
+    await settle(page);
+    expect(await page.getByTestId("draft-restored").count()).toBe(0);
   });
 
   it("has no serious accessibility problems and no console errors", () => {
