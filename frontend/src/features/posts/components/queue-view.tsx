@@ -127,7 +127,7 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
       </nav>
 
       <form className="mb-5 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label="Filter posts" role="search" onSubmit={(e) => e.preventDefault()}>
-        <TextField label="Search" type="search" value={search} placeholder="Words in the post or channel" onChange={(e) => setSearch(e.target.value)} />
+        <TextField label="Search" type="search" value={search} placeholder="Text or channel" onChange={(e) => setSearch(e.target.value)} />
         <SelectField label="Channel" value={channelId} onChange={(e) => setFilter("channel_id", e.target.value)}>
           <option value="">All channels</option>
           {channels.map((c) => (

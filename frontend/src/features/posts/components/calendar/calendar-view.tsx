@@ -187,6 +187,7 @@ export function CalendarView({ timezone }: { timezone: string }) {
       ) : view === "week" ? (
         <WeekGrid
           label={`Week of ${title}`}
+          ready={posts.isSuccess && !posts.isPlaceholderData}
           days={days}
           today={today}
           byDay={byDay}

@@ -20,12 +20,14 @@ export function firstHour(days: readonly DayKey[], byDay: ReadonlyMap<DayKey, Ca
  * chip, and a click on an empty part of a cell writes a new post for that hour. The
  * grid scrolls inside itself with the day header kept in view, opening at working hours.
  */
-export function WeekGrid({ label, days, today, byDay, dragging, onDragStart, onDragEnd, onDrop, onCompose }: {
+export function WeekGrid({ label, days, today, byDay, ready = true, dragging, onDragStart, onDragEnd, onDrop, onCompose }: {
   /** Names the scrollable region, e.g. "Week of Nov 23 – 29, 2026". */
   label: string;
   days: DayKey[];
   today: DayKey;
   byDay: Map<DayKey, CalendarItem[]>;
+  /** The week's posts have loaded (before that the opening hour isn't known). */
+  ready?: boolean;
   dragging: CalendarItem | null;
   onDragStart: (item: CalendarItem) => void;
   onDragEnd: () => void;
@@ -40,13 +42,13 @@ export function WeekGrid({ label, days, today, byDay, dragging, onDragStart, onD
   const scrolledFor = useRef<string | null>(null);
   useEffect(() => {
     const box = scroller.current;
-    if (!box || scrolledFor.current === week) return;
+    if (!box || !ready || scrolledFor.current === week) return;
     const row = box.querySelector<HTMLElement>(`[data-testid='week-cell'][data-hour='${opening}']`);
     const header = box.querySelector<HTMLElement>("[data-testid='week-day-header']");
     if (!row) return;
     scrolledFor.current = week ?? null;
     box.scrollTop = row.offsetTop - (header?.offsetHeight ?? 0);
-  }, [week, opening]);
+  }, [week, opening, ready]);
   const accept = (event: DragEvent) => {
     if (!dragging && !event.dataTransfer.types.includes(DRAG_TYPE)) return false;
     event.preventDefault();
