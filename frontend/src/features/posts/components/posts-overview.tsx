@@ -70,9 +70,11 @@ export function PostsOverview({ timezone }: { timezone: string }) {
               total === 0 ? "nothing planned" : [d.planned && `${d.planned} to go out`, d.published && `${d.published} sent`, d.failed && `${d.failed} failed`].filter(Boolean).join(", ")
             }`;
             return (
-              <li key={d.day} aria-label={label} title={label} data-testid="glance-day" data-day={d.day} data-total={total}>
+              <li key={d.day} data-testid="glance-day" data-day={d.day} data-total={total}>
                 <Link
                   href="/calendar/"
+                  aria-label={label}
+                  title={label}
                   className={cn("flex flex-col items-center rounded-lg border border-line px-1 py-2 text-center hover:bg-subtle", d.day === today && "border-accent bg-accent-soft")}
                 >
                   <span className="text-[0.7rem] font-medium text-muted uppercase" aria-hidden="true">
