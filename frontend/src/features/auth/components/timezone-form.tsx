@@ -88,7 +88,7 @@ export function TimezoneForm({ user }: { user: User }) {
             const first = searchTimeZones(allZones, e.target.value, now)[0];
             if (e.target.value.trim() && first) setValue("timezone", first, { shouldDirty: true });
           }}
-          placeholder="City, country region or offset, e.g. Kolkata or +05:30"
+          placeholder="A city or an offset, e.g. Kolkata or +05:30"
           hint={search.trim() ? (matches.length === 0 ? "No time zone matches. Try a big city nearby." : `${matches.length} match${matches.length === 1 ? "" : "es"}; the first is selected below.`) : undefined}
         />
         <SelectField

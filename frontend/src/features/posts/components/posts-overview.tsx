@@ -124,7 +124,7 @@ export function PostsOverview({ timezone }: { timezone: string }) {
               </Link>
             </>
           ) : (
-            <p className="text-sm text-muted">{loading ? "Loading…" : "None. Every post that was due went out."}</p>
+            <p className="text-sm text-muted">{loading ? "Loading…" : "No post has failed."}</p>
           )}
         </section>
       </CardBody>
