@@ -1,8 +1,10 @@
 /** IANA time zone helpers built on Intl (no time zone database shipped to the browser). */
 
+import { timeOfDay } from "./zoned-time";
+
 export function browserTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    return currentZoneName(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
   } catch {
     return "UTC";
   }
@@ -10,7 +12,50 @@ export function browserTimeZone(): string {
 
 const FALLBACK_ZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"];
 
-/** Every IANA zone the browser knows, sorted, always including UTC. */
+/**
+ * Old IANA names browsers still list (ICU keeps CLDR's first spelling) → the names
+ * the zone database uses today. Both name the same zone; people look for the new one.
+ */
+export const CURRENT_ZONE_NAMES: Readonly<Record<string, string>> = {
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "America/Godthab": "America/Nuuk",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Pacific/Truk": "Pacific/Chuuk",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Catamarca": "America/Argentina/Catamarca",
+  "America/Cordoba": "America/Argentina/Cordoba",
+  "America/Jujuy": "America/Argentina/Jujuy",
+  "America/Mendoza": "America/Argentina/Mendoza",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "Asia/Ulan_Bator": "Asia/Ulaanbaatar",
+  "Asia/Thimbu": "Asia/Thimphu",
+  "Asia/Dacca": "Asia/Dhaka",
+  "Asia/Macao": "Asia/Macau",
+  "Asia/Chongqing": "Asia/Shanghai",
+  "Europe/Uzhgorod": "Europe/Kyiv",
+  "Europe/Zaporozhye": "Europe/Kyiv",
+};
+
+/** The name the zone database uses today ("Asia/Calcutta" → "Asia/Kolkata"). */
+export function currentZoneName(zone: string): string {
+  return CURRENT_ZONE_NAMES[zone] ?? zone;
+}
+
+/** The older spellings of a zone, for search ("Kiev" finds Europe/Kyiv). */
+export function formerZoneNames(zone: string): string[] {
+  return Object.entries(CURRENT_ZONE_NAMES)
+    .filter(([, current]) => current === zone)
+    .map(([old]) => old);
+}
+
+/** Every IANA zone the browser knows, by its current name, sorted, always including UTC. */
 export function listTimeZones(): string[] {
   let zones: string[];
   try {
@@ -18,9 +63,22 @@ export function listTimeZones(): string[] {
   } catch {
     zones = FALLBACK_ZONES;
   }
-  const set = new Set(zones);
+  const set = new Set(zones.map(currentZoneName));
   set.add("UTC");
   return [...set].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Zones matching what was typed: every word must appear in the zone's name, a former
+ * name, or its UTC offset ("kolkata", "calcutta", "+05:30", "new york").
+ */
+export function searchTimeZones(zones: readonly string[], query: string, at: Date = new Date()): string[] {
+  const words = query.toLowerCase().replaceAll("_", " ").split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...zones];
+  return zones.filter((zone) => {
+    const haystack = [zone, ...formerZoneNames(zone), utcOffset(zone, at)].join(" ").toLowerCase().replaceAll("_", " ");
+    return words.every((w) => haystack.includes(w));
+  });
 }
 
 export function isKnownTimeZone(zone: string): boolean {
@@ -66,10 +124,10 @@ export function timeZoneLabel(zone: string, at: Date = new Date()): string {
   return offset ? `${city} · ${offset}` : city;
 }
 
-/** Local wall-clock time in the zone, e.g. "14:05". */
+/** Local wall-clock time in the zone, in the locale's 12/24-hour convention ("2:05 PM" or "14:05"). */
 export function wallClock(zone: string, at: Date = new Date()): string {
   try {
-    return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(at);
+    return new Intl.DateTimeFormat(undefined, { timeZone: zone, ...timeOfDay() }).format(at);
   } catch {
     return "";
   }

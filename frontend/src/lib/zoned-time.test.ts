@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   addDays,
   addMonths,
+  displayClock,
   formatInZone,
   localString,
+  localizeInstants,
   parseLocal,
   startOfDayUtc,
   startOfWeek,
+  timeOfDay,
   todayIn,
   wallTime,
   wallToUtc,
@@ -54,5 +57,26 @@ describe("zoned time", () => {
 
   it("formats in the given zone", () => {
     expect(formatInZone("2026-03-08T04:30:00Z", "America/New_York", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, "en-GB")).toBe("23:30");
+  });
+
+  it("writes a time of day in the locale's own 12- or 24-hour convention, the same on every page", () => {
+    // Intl puts a narrow no-break space before AM/PM; compare words.
+    const plain = (t: string) => t.replace(/[\u202f\u00a0]/g, " ");
+    expect(plain(displayClock({ hour: 2, minute: 20 }, "en-US"))).toBe("2:20 AM");
+    expect(plain(displayClock({ hour: 14, minute: 5 }, "en-US"))).toBe("2:05 PM");
+    expect(displayClock({ hour: 2, minute: 20 }, "en-GB")).toBe("02:20");
+    expect(displayClock({ hour: 14, minute: 5 }, "de-DE")).toBe("14:05");
+    // The queue's date-and-time formatting uses the same options, so the clocks agree.
+    for (const locale of ["en-US", "en-GB", "de-DE"]) {
+      const queue = formatInZone("2026-12-07T01:20:00Z", "UTC", { weekday: "short", day: "numeric", month: "short", ...timeOfDay(locale) }, locale);
+      expect(queue).toContain(displayClock({ hour: 1, minute: 20 }, locale));
+    }
+  });
+
+  it("rewrites raw UTC instants inside a message as times in the user's zone", () => {
+    expect(localizeInstants("next try at 2026-12-07T01:26:40.034Z, after 2026-12-06T23:00:00+01:00.", "Europe/Berlin", "en-US")).toBe(
+      "next try at Dec 7, 2026, 2:26 AM, after Dec 6, 2026, 11:00 PM.",
+    );
+    expect(localizeInstants("scheduled for 2026-12-01 10:00 Europe/Berlin", "UTC")).toBe("scheduled for 2026-12-01 10:00 Europe/Berlin");
   });
 });

@@ -84,9 +84,34 @@ export function parseDayKey(key: DayKey): { year: number; month: number; day: nu
   return { year: y ?? 1970, month: m ?? 1, day: d ?? 1 };
 }
 
-/** `HH:MM` */
+/** `HH:MM`, the machine form (inputs, `mode: local`); people see `displayClock`. */
 export function clock(w: Pick<WallTime, "hour" | "minute">): string {
   return `${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/**
+ * The time-of-day options every page uses, so a time reads the same everywhere in the
+ * locale's own 12- or 24-hour convention: "2:20 PM" in the US, "02:20"/"14:20" in
+ * Britain or Germany (24-hour clocks keep the leading zero). Spread them into
+ * `formatInZone` options next to any date fields.
+ */
+export function timeOfDay(locale?: string): Intl.DateTimeFormatOptions {
+  const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
+  const twelve = cycle === "h11" || cycle === "h12";
+  return { hour: twelve ? "numeric" : "2-digit", minute: "2-digit" };
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A wall time of day for people, in the locale's convention: "2:20 PM" or "02:20"/"14:20". */
+export function displayClock(w: Pick<WallTime, "hour" | "minute">, locale?: string): string {
+  const key = locale ?? "";
+  let f = clockFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...timeOfDay(locale), timeZone: "UTC" });
+    clockFormats.set(key, f);
+  }
+  return f.format(new Date(Date.UTC(2000, 0, 1, w.hour, w.minute)));
 }
 
 /** `YYYY-MM-DDTHH:MM`, the format schedule_resolve and `mode: local` take. */
@@ -149,9 +174,11 @@ export function formatDayKey(key: DayKey, options: Intl.DateTimeFormatOptions, l
 export function formatInZone(
   iso: string | Date,
   zone: string,
-  options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
+  options?: Intl.DateTimeFormatOptions,
   locale?: string,
 ): string {
+  // By default "Mar 29, 2026, 3:30 AM": a medium date and the shared time of day.
+  options ??= { year: "numeric", month: "short", day: "numeric", ...timeOfDay(locale) };
   const date = typeof iso === "string" ? new Date(iso) : iso;
   if (Number.isNaN(date.getTime())) return String(iso);
   try {
@@ -181,4 +208,14 @@ export function zoneAbbreviation(at: Date, zone: string): string {
   const us = name("en-US");
   if (us && !us.startsWith("GMT")) return us;
   return name("en-GB") ?? us ?? zone;
+}
+
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/**
+ * Rewrites every RFC 3339 instant inside a server message ("retrying at
+ * 2026-12-07T01:26:40.034Z") as a time in `zone`, so no page shows raw UTC.
+ */
+export function localizeInstants(text: string, zone: string, locale?: string): string {
+  return text.replace(INSTANT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : formatInZone(iso, zone, undefined, locale)));
 }

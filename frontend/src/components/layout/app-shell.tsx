@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, type ReactNode } from "react";
+import { useFocusHeadingOnNavigation } from "@/lib/use-focus-heading";
 import { Icon } from "@/components/ui/icons";
 import { useShellStore } from "@/stores/shell";
 import { Logo } from "./logo";
@@ -28,6 +29,9 @@ export function AppShell({ userMenu, notices, notifications, children }: {
   const drawer = useRef<HTMLDivElement>(null);
 
   useEffect(() => setNavOpen(false), [pathname, setNavOpen]);
+  const main = useRef<HTMLElement>(null);
+  const mainElement = useCallback(() => main.current, []);
+  useFocusHeadingOnNavigation(pathname, mainElement);
 
   useEffect(() => {
     if (!navOpen) return;
@@ -142,7 +146,7 @@ export function AppShell({ userMenu, notices, notifications, children }: {
             {userMenu}
           </div>
         </header>
-        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 outline-none sm:px-6 sm:py-8 lg:px-10">
+        <main ref={main} id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 outline-none sm:px-6 sm:py-8 lg:px-10">
           {children}
         </main>
       </div>

@@ -30,10 +30,11 @@ export function EmptyState({ icon, title, children, points, status = "Not availa
       <h2 className="mt-3 text-lg font-semibold text-fg">{title}</h2>
       <div className="mx-auto mt-2 max-w-xl text-sm leading-6 text-muted">{children}</div>
       {points && points.length > 0 && (
-        <ul className={cn("mx-auto mt-6 grid max-w-xl gap-2 text-left text-sm text-fg", !narrow && "sm:grid-cols-2")}>
+        // Planned, not done: an open circle, never a tick that reads as "this works".
+        <ul className={cn("mx-auto mt-6 grid max-w-xl gap-2 text-left text-sm text-fg", !narrow && "sm:grid-cols-2")} aria-label="Planned" data-testid="planned-points">
           {points.map((point) => (
-            <li key={point} className="flex items-start gap-2 rounded-lg bg-subtle px-3 py-2">
-              <Icon name="check" className="mt-0.5 size-4 shrink-0 text-accent-text" />
+            <li key={point} className="flex items-start gap-2 rounded-lg border border-dashed border-line px-3 py-2">
+              <span className="mt-1.5 size-2 shrink-0 rounded-full border-2 border-muted" aria-hidden="true" />
               <span>{point}</span>
             </li>
           ))}

@@ -1,6 +1,5 @@
 "use client";
 
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useMe } from "@/features/auth/api/me";
 import { hasChosenTimezone } from "@/features/auth/lib/timezone-choice";
@@ -8,6 +7,7 @@ import { useChannels } from "@/features/channels/api/list-channels";
 import { needsReconnect } from "@/features/channels/lib/health";
 import { SetupChecklist } from "@/features/onboarding/components/setup-checklist";
 import { usePosts } from "@/features/posts/api/list-posts";
+import { PostsOverview } from "@/features/posts/components/posts-overview";
 
 function greeting(timeZone: string): string {
   let hour = new Date().getHours();
@@ -48,15 +48,7 @@ export default function DashboardPage() {
         ) : (
           <div className="h-72 animate-pulse rounded-xl border border-line bg-surface" aria-hidden="true" />
         )}
-        <EmptyState
-          icon="dashboard"
-          title="Your overview will appear here"
-          narrow
-          points={["Posts going out next", "What was published this week", "Follower changes per channel"]}
-        >
-          Once channels are connected and posts are scheduled, this page sums up what is coming and how it went.
-          Until then there is nothing to show, and no sample data.
-        </EmptyState>
+        {user ? <PostsOverview timezone={user.timezone} /> : <div className="h-72 animate-pulse rounded-xl border border-line bg-surface" aria-hidden="true" />}
       </div>
     </>
   );

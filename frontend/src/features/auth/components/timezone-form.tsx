@@ -7,9 +7,9 @@ import toast from "react-hot-toast";
 import type { User } from "@/api/client";
 import { Button } from "@/components/ui/button";
 import { CardBody, CardFooter } from "@/components/ui/card";
-import { SelectField } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { groupTimeZones, listTimeZones, utcOffset, wallClock } from "@/lib/timezones";
+import { groupTimeZones, listTimeZones, searchTimeZones, utcOffset, wallClock } from "@/lib/timezones";
 import { useUpdateMe } from "../api/update-me";
 import { applyServerError } from "@/lib/server-errors";
 import { markTimezoneChosen, suggestedTimezone } from "../lib/timezone-choice";
@@ -25,10 +25,11 @@ export function TimezoneForm({ user }: { user: User }) {
   const [suggestion, setSuggestion] = useState(() => suggestedTimezone(user));
   const update = useUpdateMe();
   const now = useMemo(() => new Date(), []);
-  const groups = useMemo(() => {
+  const [search, setSearch] = useState("");
+  const allZones = useMemo(() => {
     const zones = listTimeZones();
     if (!zones.includes(user.timezone)) zones.unshift(user.timezone);
-    return groupTimeZones(zones);
+    return zones;
   }, [user.timezone]);
 
   const { register, handleSubmit, setError, formState, watch, setValue } = useForm<TimezoneInput>({
@@ -36,6 +37,9 @@ export function TimezoneForm({ user }: { user: User }) {
     defaultValues: { timezone: suggestion ?? user.timezone },
   });
   const selected = watch("timezone");
+  const matches = useMemo(() => searchTimeZones(allZones, search, now), [allZones, search, now]);
+  // The chosen zone stays in the list whatever the search, so the picker never loses it.
+  const groups = useMemo(() => groupTimeZones(matches.includes(selected) ? matches : [selected, ...matches]), [matches, selected]);
   const unsaved = selected !== user.timezone;
 
   const onSubmit = handleSubmit(async (values) => {
@@ -75,6 +79,18 @@ export function TimezoneForm({ user }: { user: User }) {
             {user.timezone}
           </dd>
         </dl>
+        <TextField
+          label="Find a time zone"
+          type="search"
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            const first = searchTimeZones(allZones, e.target.value, now)[0];
+            if (e.target.value.trim() && first) setValue("timezone", first, { shouldDirty: true });
+          }}
+          placeholder="A city or an offset, e.g. Kolkata or +05:30"
+          hint={search.trim() ? (matches.length === 0 ? "No time zone matches. Try a big city nearby." : `${matches.length} match${matches.length === 1 ? "" : "es"}; the first is selected below.`) : undefined}
+        />
         <SelectField
           label="Time zone"
           error={formState.errors.timezone?.message}

@@ -56,7 +56,7 @@ describe("QueueSlotsEditor", { timeout: 30_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Add time" }));
     await user.click(screen.getByRole("checkbox", { name: "Friday 13:30" }));
     await user.click(screen.getByRole("button", { name: "Save 6 slots" }));
-    await waitFor(() => expect(screen.getByTestId("next-free-slot").textContent).toMatch(/Next free slot: Mon, Nov 30, 09:00/));
+    await waitFor(() => expect(screen.getByTestId("next-free-slot").textContent).toMatch(/Next free slot: Mon, Nov 30, 9:00 AM/));
     const put = calls.find((c) => c.method === "PUT")!;
     expect(await put.json()).toEqual({
       slots: [

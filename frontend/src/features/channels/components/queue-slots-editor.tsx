@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Icon } from "@/components/ui/icons";
 import { Notice } from "@/components/ui/notice";
 import { Spinner } from "@/components/ui/spinner";
-import { formatInZone } from "@/lib/zoned-time";
+import { formatInZone, timeOfDay } from "@/lib/zoned-time";
 import { useSetSlots, useSlots, type Slots, type SlotTime, type Weekday } from "../api/slots";
 
 const WEEKDAYS: ReadonlyArray<{ id: Weekday; short: string; long: string }> = [
@@ -191,7 +191,7 @@ function SlotsForm({ channelId, handle, initial }: { channelId: string; handle: 
             <>
               Next free slot:{" "}
               <time dateTime={current.next_free} className="font-medium text-fg">
-                {formatInZone(current.next_free, zone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })}
+                {formatInZone(current.next_free, zone, { weekday: "short", day: "numeric", month: "short", ...timeOfDay() })}
               </time>
             </>
           ) : (

@@ -1,5 +1,6 @@
 import type { BadgeTone } from "@/components/ui/badge";
 import type { AppNotification, Channel } from "../api/types";
+import { timeOfDay } from "@/lib/zoned-time";
 
 export interface Health {
   label: string;
@@ -25,8 +26,8 @@ export function formatLocalTime(iso: string, options: { now?: Date; timeZone?: s
   const day = new Intl.DateTimeFormat("en-CA", { dateStyle: "short", timeZone });
   const sameDay = day.format(date) === day.format(now);
   return new Intl.DateTimeFormat(undefined, {
-    ...(sameDay ? {} : { dateStyle: "medium" as const }),
-    timeStyle: "short",
+    ...(sameDay ? {} : { year: "numeric", month: "short", day: "numeric" }),
+    ...timeOfDay(),
     timeZone,
   }).format(date);
 }

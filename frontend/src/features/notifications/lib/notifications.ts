@@ -1,4 +1,5 @@
 import type { AppNotification } from "@/api/notifications";
+import { timeOfDay } from "@/lib/zoned-time";
 
 export function unreadCount(notifications: readonly AppNotification[] | undefined): number {
   return (notifications ?? []).filter((n) => !n.read_at).length;
@@ -70,5 +71,5 @@ export function relativeTime(iso: string, now: number = Date.now(), locale?: str
 export function absoluteTime(iso: string, locale?: string): string {
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short" }).format(time);
+  return new Intl.DateTimeFormat(locale, { weekday: "long", year: "numeric", month: "long", day: "numeric", ...timeOfDay(locale) }).format(time);
 }

@@ -27,6 +27,9 @@ export function PostActions({ post, timezone, size = "sm", label }: {
   const [rescheduling, setRescheduling] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const of = label ? ` ${label}` : "";
+  // What Cancel does, in its own words: posts_cancel moves scheduled (and failed) channels back to draft.
+  const scheduled = post.targets.some((t) => t.state === "scheduled");
+  const cancelText = scheduled ? "Unschedule" : "Move to drafts";
 
   const publishNow = async (targetIds?: string[]) => {
     try {
@@ -40,7 +43,7 @@ export function PostActions({ post, timezone, size = "sm", label }: {
   const cancelPost = async () => {
     try {
       await cancel.mutateAsync(post.id);
-      toast.success("Cancelled: the post is a draft again.");
+      toast.success(scheduled ? "Unscheduled: the post is a draft again and won't go out." : "Moved to drafts: it won't be sent until you schedule it again.");
     } catch (e) {
       toast.error(apiErrorSentences(e));
     } finally {
@@ -50,13 +53,15 @@ export function PostActions({ post, timezone, size = "sm", label }: {
 
   if (confirmCancel) {
     return (
-      <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Confirm cancelling${of || " this post"}`}>
-        <span className="text-sm text-fg">Unschedule it and keep it as a draft?</span>
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Confirm: ${cancelText.toLowerCase()}${of || " this post"}`}>
+        <span className="text-sm text-fg">
+          {scheduled ? "Stop it from going out and keep it as a draft?" : "Move it back to drafts? It won’t be sent until you schedule it again."}
+        </span>
         <Button variant="ghost" size={size} onClick={() => setConfirmCancel(false)}>
-          Keep it
+          {scheduled ? "Keep it scheduled" : "Leave it"}
         </Button>
         <Button variant="danger" size={size} onClick={cancelPost} loading={cancel.isPending} autoFocus>
-          Yes, cancel
+          Yes, {cancelText.toLowerCase()}
         </Button>
       </div>
     );
@@ -95,9 +100,9 @@ export function PostActions({ post, timezone, size = "sm", label }: {
         </Button>
       )}
       {actions.cancel && (
-        <Button variant="danger" size={size} onClick={() => setConfirmCancel(true)} aria-label={`Cancel${of}`}>
+        <Button variant="danger" size={size} onClick={() => setConfirmCancel(true)} aria-label={`${cancelText}${of}`}>
           <Icon name="ban" className="size-4" />
-          Cancel
+          {cancelText}
         </Button>
       )}
       <RescheduleDialog post={post} open={rescheduling} timezone={timezone} onClose={() => setRescheduling(false)} />

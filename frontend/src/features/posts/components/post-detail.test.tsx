@@ -61,6 +61,24 @@ describe("PostDetail", { timeout: 30_000 }, () => {
     expect(screen.getByTestId("post-parts").textContent).toContain("Part 2");
   });
 
+  it("never shows a raw UTC instant: times inside messages are in the user's zone", async () => {
+    const retrying = makePost({
+      id: "p2",
+      targets: [
+        makeTarget({
+          id: "t",
+          state: "scheduled",
+          history: [{ at: "2026-12-07T01:26:00Z", from: "publishing", to: "scheduled", message: "will try again at 2026-12-07T01:26:40.034Z" }],
+        }),
+      ],
+    });
+    mockApi({ "GET /api/v1/posts/p2": () => jsonResponse(200, retrying) });
+    renderWithClient(<PostDetail id="p2" timezone="Asia/Kolkata" />);
+    const history = await screen.findByTestId("target-history");
+    expect(history.textContent).toContain("will try again at Dec 7, 2026, 6:56 AM");
+    expect(history.textContent).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
   it("retries only the failed channel", async () => {
     const { calls } = mockApi({
       "GET /api/v1/posts/p1": () => jsonResponse(200, post),

@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { PlatformIcon } from "@/components/ui/platform-icon";
 import { PageLoader } from "@/components/ui/spinner";
 import { platformLabel } from "@/lib/platform-names";
-import { formatInZone } from "@/lib/zoned-time";
+import { formatInZone, localizeInstants, timeOfDay } from "@/lib/zoned-time";
 import { usePost } from "../api/get-post";
 import { useMediaLibrary } from "../api/media";
 import { usePublishPost } from "../api/publish-post";
@@ -184,7 +184,7 @@ function TargetCard({ post, target, timezone }: { post: Post; target: PostTarget
           <>
             <dt className="text-muted">{target.state === "published" ? "Was scheduled" : "Scheduled for"}</dt>
             <dd className="text-fg" data-testid="target-scheduled">
-              <time dateTime={target.scheduled_at}>{formatInZone(target.scheduled_at, timezone, { dateStyle: "full", timeStyle: "short" })}</time>
+              <time dateTime={target.scheduled_at}>{formatInZone(target.scheduled_at, timezone, { weekday: "long", year: "numeric", month: "long", day: "numeric", ...timeOfDay() })}</time>
             </dd>
           </>
         )}
@@ -199,7 +199,9 @@ function TargetCard({ post, target, timezone }: { post: Post; target: PostTarget
         {target.next_attempt_at && (
           <>
             <dt className="text-muted">Next attempt</dt>
-            <dd className="text-fg">{formatInZone(target.next_attempt_at, timezone)}</dd>
+            <dd className="text-fg">
+              <time dateTime={target.next_attempt_at}>{formatInZone(target.next_attempt_at, timezone)}</time>
+            </dd>
           </>
         )}
         {target.attempts > 0 && (
@@ -222,7 +224,7 @@ function TargetCard({ post, target, timezone }: { post: Post; target: PostTarget
               {target.error.part != null && post.content.parts.length > 1 && (
                 <strong className="font-semibold">Part {target.error.part + 1}: </strong>
               )}
-              {target.error.message}
+              {localizeInstants(target.error.message, timezone)}
             </p>
             <p className="font-mono text-xs">{target.error.code}</p>
           </Notice>
@@ -251,7 +253,7 @@ function TargetCard({ post, target, timezone }: { post: Post; target: PostTarget
             <li key={`${e.at}-${i}`} className="relative text-sm">
               <span className={`absolute top-1.5 -left-[1.3rem] size-2 rounded-full ${stateStyle(e.to).dot}`} aria-hidden="true" />
               <p className="text-xs text-muted">
-                <time dateTime={e.at}>{formatInZone(e.at, timezone, { dateStyle: "medium", timeStyle: "medium" })}</time>
+                <time dateTime={e.at}>{formatInZone(e.at, timezone, { year: "numeric", month: "short", day: "numeric", ...timeOfDay(), second: "2-digit" })}</time>
               </p>
               <p className="text-fg">
                 {e.from ? (
@@ -262,7 +264,7 @@ function TargetCard({ post, target, timezone }: { post: Post; target: PostTarget
                   stateStyle(e.to).label
                 )}
               </p>
-              {e.message && <p className="break-words text-muted">{e.message}</p>}
+              {e.message && <p className="break-words text-muted">{localizeInstants(e.message, timezone)}</p>}
             </li>
           ))}
         </ol>

@@ -1,3 +1,4 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -20,18 +21,47 @@ describe("QueueView", { timeout: 30_000 }, () => {
     navigation.router.replace.mockReset();
   });
 
-  it("filters by channel and state through the URL", async () => {
-    navigation.search = `channel_id=${WEBHOOK.id}&state=failed`;
+  it("filters by channel and date range on the server, in the user's zone, through the URL", async () => {
+    navigation.search = `channel_id=${WEBHOOK.id}&tab=failed&from=2026-12-01&to=2026-12-07`;
     const { calls } = mockApi({ "GET /api/v1/posts": () => jsonResponse(200, []) });
     const user = userEvent.setup();
-    renderWithClient(<QueueView channels={[BLUESKY, WEBHOOK]} timezone="UTC" />);
-    await screen.findByText("No posts match these filters");
+    renderWithClient(<QueueView channels={[BLUESKY, WEBHOOK]} timezone="Asia/Kolkata" />);
+    await screen.findByText("No failed posts match these filters");
     const query = new URL(calls[0]!.url).searchParams;
     expect(query.get("channel_id")).toBe(WEBHOOK.id);
-    expect(query.get("state")).toBe("failed");
-    expect((screen.getByLabelText("State") as HTMLSelectElement).value).toBe("failed");
-    await user.selectOptions(screen.getByLabelText("State"), "scheduled");
-    expect(navigation.router.replace).toHaveBeenCalledWith(`/queue/?channel_id=${WEBHOOK.id}&state=scheduled`, { scroll: false });
+    expect(query.get("from")).toBe("2026-11-30T18:30:00.000Z");
+    expect(query.get("to")).toBe("2026-12-07T18:30:00.000Z");
+    expect(screen.getByRole("link", { name: /^Failed/ }).getAttribute("aria-current")).toBe("page");
+    await user.selectOptions(screen.getByLabelText("Channel"), BLUESKY.id);
+    expect(navigation.router.replace).toHaveBeenCalledWith(`/queue/?channel_id=${BLUESKY.id}&tab=failed&from=2026-12-01&to=2026-12-07`, { scroll: false });
+  });
+
+  it("keeps queued, sent, failed and drafts in separate tabs with counts, and searches the text", async () => {
+    const queued = makePost({ id: "queued", content: { parts: [{ text: "Launch day", media: [] }], link: null }, targets: [makeTarget({ id: "q", state: "scheduled" })] });
+    const sent = makePost({ id: "sent", content: { parts: [{ text: "Already out", media: [] }], link: null }, targets: [makeTarget({ id: "s", state: "published", published_at: "2026-11-30T09:00:00Z" })] });
+    const draft = makePost({ id: "draft", content: { parts: [{ text: "Launch draft", media: [] }], link: null }, targets: [makeTarget({ id: "d", state: "draft", scheduled_at: null })] });
+    navigation.search = "tab=sent";
+    const { calls } = mockApi({ "GET /api/v1/posts": () => jsonResponse(200, [queued, sent, draft]) });
+    const user = userEvent.setup();
+    const view = renderWithClient(<QueueView channels={[BLUESKY]} timezone="UTC" />);
+    const rows = await screen.findAllByTestId("queue-row");
+    expect(rows.map((r) => r.dataset.postId)).toEqual(["sent"]);
+    expect(new URL(calls[0]!.url).searchParams.get("state")).toBeNull();
+    const tabs = screen.getAllByTestId("queue-tab");
+    expect(tabs.map((t) => t.textContent)).toEqual(["Queued1", "Sent1", "Failed0", "Drafts1"]);
+    expect(tabs[0]!.getAttribute("href")).toMatch(/^\/queue\/?$/);
+    expect(tabs[3]!.getAttribute("href")).toMatch(/^\/queue\/?\?tab=drafts$/);
+
+    navigation.search = "";
+    view.rerender(
+      <QueryClientProvider client={view.queryClient}>
+        <QueueView channels={[BLUESKY]} timezone="UTC" />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(screen.getAllByTestId("queue-row").map((r) => r.dataset.postId)).toEqual(["queued"]));
+    await user.type(screen.getByRole("searchbox", { name: "Search" }), "draft");
+    await screen.findByText("No queued posts match these filters");
+    await waitFor(() => expect(screen.getAllByTestId("queue-tab").map((t) => t.textContent)).toEqual(["Queued0", "Sent0", "Failed0", "Drafts1"]));
   });
 
   it("lists posts soonest first with time in the user's zone, channels, states and actions", async () => {
@@ -48,7 +78,7 @@ describe("QueueView", { timeout: 30_000 }, () => {
     expect(within(rows[0]!).getByRole("time").textContent).toMatch(/Tue, Dec 1, 6:00\sPM/);
     expect(within(rows[0]!).getAllByTestId("state-badge").map((b) => b.dataset.state)).toEqual(["scheduled", "failed"]);
     expect(within(rows[0]!).getByRole("button", { name: /^Retry the failed channel/ })).toBeTruthy();
-    expect(within(rows[0]!).getByRole("button", { name: /^Cancel/ })).toBeTruthy();
+    expect(within(rows[0]!).getByRole("button", { name: /^Unschedule/ })).toBeTruthy();
     expect(within(rows[0]!).getByRole("link", { name: /^Edit/ }).getAttribute("href")).toMatch(/^\/compose\/?\?post=sooner$/);
   });
 

@@ -7,58 +7,65 @@ import toast from "react-hot-toast";
 import { errorMessage } from "@/api/errors";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { SelectField } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { Icon } from "@/components/ui/icons";
 import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { PlatformIcon } from "@/components/ui/platform-icon";
 import { PageLoader } from "@/components/ui/spinner";
+import { cn } from "@/lib/cn";
 import { platformLabel } from "@/lib/platform-names";
-import { formatInZone } from "@/lib/zoned-time";
+import { useDebouncedValue } from "@/lib/use-debounced-value";
+import { formatInZone, timeOfDay } from "@/lib/zoned-time";
 import { downloadExport } from "../api/csv";
 import { usePosts } from "../api/list-posts";
-import { isTargetState, TARGET_STATES, type ChannelInfo, type Post, type PostFilters } from "../api/types";
+import type { ChannelInfo, Post, PostFilters } from "../api/types";
 import { excerpt, postDetailHref, postTime } from "../lib/content";
-import { anyMoving, STATE_STYLES } from "../lib/states";
+import { QUEUE_TABS, queueList, rangeFilters, tabCounts, tabFromParams, validDay } from "../lib/queue";
+import { anyMoving } from "../lib/states";
 import { ImportDialog } from "./import-dialog";
 import { PostActions } from "./post-actions";
 import { StateBadge } from "./state-badge";
 
-/** Scheduled first (soonest first), then everything else newest first, drafts last. */
-function sortForQueue(posts: readonly Post[]): Post[] {
-  const time = (p: Post) => Date.parse(postTime(p) ?? "");
-  return [...posts].sort((a, b) => {
-    const ta = time(a);
-    const tb = time(b);
-    if (Number.isNaN(ta) !== Number.isNaN(tb)) return Number.isNaN(ta) ? 1 : -1;
-    return (ta || 0) - (tb || 0) || a.id.localeCompare(b.id);
-  });
-}
-
 /**
- * Every post with its channels and states, filtered by channel and state through the
- * URL (?channel_id=&state=), with the actions each allows and CSV import and export.
+ * Every post in four tabs (Queued, Sent, Failed, Drafts), filtered by channel and a
+ * date range through the list API and by search text here, with the actions each
+ * post allows and CSV import and export. Tab, channel and dates live in the URL.
  */
 export function QueueView({ channels, timezone }: { channels: readonly ChannelInfo[]; timezone: string }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
   const channelId = params.get("channel_id") ?? "";
-  const stateParam = params.get("state") ?? "";
-  const state = isTargetState(stateParam) ? stateParam : "";
-  const filters: PostFilters = { limit: 500, ...(channelId ? { channel_id: channelId } : {}), ...(state ? { state } : {}) };
+  const tab = tabFromParams(params);
+  const fromDay = validDay(params.get("from"));
+  const toDay = validDay(params.get("to"));
+  const [search, setSearch] = useState("");
+  const query = useDebouncedValue(search, 150);
+  const filters: PostFilters = { limit: 1000, ...(channelId ? { channel_id: channelId } : {}), ...rangeFilters(fromDay, toDay, timezone) };
   const posts = usePosts(filters, { pollWhile: anyMoving });
   const [importing, setImporting] = useState(false);
   const [exporting, setExporting] = useState(false);
-  const list = sortForQueue(posts.data ?? []);
-  const filtered = Boolean(channelId || state);
+  const all = posts.data ?? [];
+  const list = queueList(all, tab, query);
+  const counts = tabCounts(all, query);
+  const current = QUEUE_TABS.find((t) => t.id === tab) ?? QUEUE_TABS[0]!;
+  const filtered = Boolean(channelId || fromDay || toDay || query.trim());
 
-  const setFilter = (name: "channel_id" | "state", value: string) => {
+  const href = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params.toString());
-    if (value) next.set(name, value);
-    else next.delete(name);
-    const query = next.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    next.delete("state");
+    for (const [name, value] of Object.entries(changes)) {
+      if (value && !(name === "tab" && value === "queued")) next.set(name, value);
+      else next.delete(name);
+    }
+    const q = next.toString();
+    return q ? `${pathname}?${q}` : pathname;
+  };
+  const setFilter = (name: "channel_id" | "from" | "to", value: string) => router.replace(href({ [name]: value }), { scroll: false });
+  const clearFilters = () => {
+    setSearch("");
+    router.replace(href({ channel_id: "", from: "", to: "" }), { scroll: false });
   };
 
   const exportCsv = async () => {
@@ -76,7 +83,7 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
     <>
       <PageHeader
         title="Queue"
-        description="Your posts in the order they go out, with each channel's state."
+        description="Your posts by what happens to them next, with each channel's state."
         actions={
           <>
             <Button variant="secondary" onClick={() => setImporting(true)}>
@@ -91,7 +98,36 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
         }
       />
 
-      <form className="mb-5 grid gap-3 sm:grid-cols-2 lg:max-w-2xl" aria-label="Filter posts" onSubmit={(e) => e.preventDefault()}>
+      <nav aria-label="Queue sections" className="mb-4 overflow-x-auto border-b border-line">
+        <ul className="flex gap-1">
+          {QUEUE_TABS.map((t) => (
+            <li key={t.id}>
+              <Link
+                href={href({ tab: t.id })}
+                scroll={false}
+                replace
+                aria-current={t.id === tab ? "page" : undefined}
+                data-testid="queue-tab"
+                data-tab={t.id}
+                className={cn(
+                  "-mb-px inline-flex items-center gap-2 border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap",
+                  t.id === tab ? "border-accent text-fg" : "border-transparent text-muted hover:border-line hover:text-fg",
+                )}
+              >
+                {t.label}
+                {posts.data && (
+                  <span className="rounded-full bg-subtle px-1.5 text-xs text-muted tabular-nums" aria-label={`${counts[t.id]} posts`}>
+                    {counts[t.id]}
+                  </span>
+                )}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      <form className="mb-5 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label="Filter posts" role="search" onSubmit={(e) => e.preventDefault()}>
+        <TextField label="Search" type="search" value={search} placeholder="Text or channel" onChange={(e) => setSearch(e.target.value)} />
         <SelectField label="Channel" value={channelId} onChange={(e) => setFilter("channel_id", e.target.value)}>
           <option value="">All channels</option>
           {channels.map((c) => (
@@ -100,14 +136,8 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
             </option>
           ))}
         </SelectField>
-        <SelectField label="State" value={state} onChange={(e) => setFilter("state", e.target.value)}>
-          <option value="">All states</option>
-          {TARGET_STATES.map((s) => (
-            <option key={s} value={s}>
-              {STATE_STYLES[s].label}
-            </option>
-          ))}
-        </SelectField>
+        <TextField label="From" type="date" value={fromDay ?? ""} max={toDay ?? undefined} onChange={(e) => setFilter("from", e.target.value)} />
+        <TextField label="To" type="date" value={toDay ?? ""} min={fromDay ?? undefined} onChange={(e) => setFilter("to", e.target.value)} />
       </form>
 
       {posts.isPending ? (
@@ -120,10 +150,10 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
         <EmptyState
           icon="queue"
           status={null}
-          title={filtered ? "No posts match these filters" : "Nothing in the queue yet"}
+          title={filtered ? `No ${current.label.toLowerCase()} posts match these filters` : all.length === 0 ? "Nothing in the queue yet" : current.empty}
           footer={
             filtered ? (
-              <Button variant="secondary" onClick={() => router.replace(pathname)}>
+              <Button variant="secondary" onClick={clearFilters}>
                 Clear filters
               </Button>
             ) : (
@@ -135,13 +165,15 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
           }
         >
           {filtered
-            ? "Try another channel or state."
-            : "Posts you schedule, queue, save as drafts or import from CSV line up here with the state of each channel."}
+            ? "Try other words, another channel or other dates, or look in another tab."
+            : all.length === 0
+              ? "Posts you schedule, queue, save as drafts or import from CSV line up here with the state of each channel."
+              : "Other tabs have posts."}
         </EmptyState>
       ) : (
         <section aria-labelledby="queue-heading">
           <h2 id="queue-heading" className="mb-3 text-sm font-medium text-muted">
-            {list.length === 1 ? "1 post" : `${list.length} posts`}
+            {current.label}: {list.length === 1 ? "1 post" : `${list.length} posts`}
             {filtered ? " matching the filters" : ""}
           </h2>
           <ul className="space-y-3" data-testid="queue-list">
@@ -149,6 +181,9 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
               <QueueRow key={post.id} post={post} timezone={timezone} />
             ))}
           </ul>
+          {all.length >= 1000 && (
+            <p className="mt-3 text-sm text-muted">Showing the first 1,000 posts. Pick a date range to see the others.</p>
+          )}
         </section>
       )}
 
@@ -167,7 +202,7 @@ function QueueRow({ post, timezone }: { post: Post; timezone: string }) {
         <div className="shrink-0 sm:w-40">
           {at ? (
             <time dateTime={at} className="text-sm font-semibold text-fg">
-              {formatInZone(at, timezone, { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" })}
+              {formatInZone(at, timezone, { weekday: "short", day: "numeric", month: "short", ...timeOfDay() })}
             </time>
           ) : (
             <span className="text-sm font-medium text-muted">No time set</span>

@@ -53,7 +53,7 @@ describe("ScheduleDialog", { timeout: 30_000 }, () => {
     const resolution = screen.getByTestId("schedule-resolution");
     await waitFor(() => expect(resolution.dataset.kind).toBe("gap"));
     expect(resolution.textContent).toContain(
-      "02:30 doesn't exist on 28 Mar in Europe/Berlin (the clocks go forward); it will go out at 03:30 CEST.",
+      "2:30 AM doesn't exist on Mar 28 in Europe/Berlin (the clocks go forward); it will go out at 3:30 AM CEST.",
     );
     expect(screen.getByTestId("schedule-server-message").textContent).toBe(
       "That time does not exist (clocks spring forward); moved 60 minutes later to 2027-03-28 03:30 CEST.",
@@ -74,7 +74,7 @@ describe("ScheduleDialog", { timeout: 30_000 }, () => {
     const resolution = screen.getByTestId("schedule-resolution");
     await waitFor(() => expect(resolution.dataset.kind).toBe("overlap"));
     expect(resolution.textContent).toContain(
-      "02:30 happens twice on 31 Oct in Europe/Berlin (the clocks go back); it will go out at the first one, 02:30 CEST, not 02:30 CET.",
+      "2:30 AM happens twice on Oct 31 in Europe/Berlin (the clocks go back); it will go out at the first one, 2:30 AM CEST, not 2:30 AM CET.",
     );
   });
 
@@ -86,7 +86,7 @@ describe("ScheduleDialog", { timeout: 30_000 }, () => {
     const user = userEvent.setup();
     await user.selectOptions(screen.getByLabelText("Time zone"), "America/New_York");
     await waitFor(() => expect(resolution.dataset.kind).toBe("exact"));
-    expect(resolution.textContent).toBe("Goes out Sun, 28 Mar 2027, 02:30 EDT.");
+    expect(resolution.textContent).toBe("Goes out Sun, Mar 28, 2027, 2:30 AM EDT.");
     expect(screen.queryByTestId("schedule-server-message")).toBeNull();
     expect(calls.map((c) => new URL(c.url).searchParams.get("timezone"))).toEqual(["Europe/Berlin", "America/New_York"]);
   });

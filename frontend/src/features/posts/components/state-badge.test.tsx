@@ -60,8 +60,8 @@ describe("state colours", () => {
     expect(screen.getByTestId("chip-link").getAttribute("href")).toBe("/posts/view/?id=post-1");
     const external = screen.getByTestId("chip-external-link");
     expect(external.getAttribute("href")).toBe("https://bsky.app/profile/alice/post/1");
-    expect(external.getAttribute("aria-label")).toBe("View on Bluesky: alice.bsky.social at 09:05");
-    expect(el.textContent).toContain("09:05");
+    expect(external.getAttribute("aria-label")).toBe("View on Bluesky: alice.bsky.social at 9:05 AM");
+    expect(el.textContent).toContain("9:05 AM");
   });
 
   it("never links a non-http URL", () => {

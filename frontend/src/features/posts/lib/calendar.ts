@@ -12,11 +12,12 @@ import {
 import type { Post, PostTarget } from "../api/types";
 import { targetTime } from "./content";
 
-export type CalendarView = "week" | "month";
+/** `list` shows the same week as `week`, one day under another (narrow screens). */
+export type CalendarView = "week" | "month" | "list";
 
 /** The days a view shows, Monday first: 7 for a week, whole weeks covering the month. */
 export function visibleDays(view: CalendarView, anchor: DayKey): DayKey[] {
-  if (view === "week") {
+  if (view !== "month") {
     const start = startOfWeek(anchor);
     return Array.from({ length: 7 }, (_, i) => addDays(start, i));
   }
@@ -39,7 +40,7 @@ export function visibleRange(view: CalendarView, anchor: DayKey, zone: string): 
 
 /** Where prev/next go. */
 export function shiftAnchor(view: CalendarView, anchor: DayKey, step: -1 | 1): DayKey {
-  return view === "week" ? addDays(anchor, 7 * step) : addMonths(anchor, step);
+  return view === "month" ? addMonths(anchor, step) : addDays(anchor, 7 * step);
 }
 
 export interface CalendarItem {

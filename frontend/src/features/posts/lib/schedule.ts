@@ -1,4 +1,4 @@
-import { clock, formatDayKey, formatInZone, parseLocal, wallTime, zoneAbbreviation, dayKey } from "@/lib/zoned-time";
+import { clock, dayKey, displayClock, formatDayKey, formatInZone, parseLocal, wallTime, zoneAbbreviation } from "@/lib/zoned-time";
 import type { ResolvedTime } from "../api/types";
 
 export interface ResolutionText {
@@ -24,21 +24,22 @@ function capitalise(text: string): string {
  * Words for a schedule_resolve answer, e.g. for a gap: "02:30 doesn't exist on 29 Mar in
  * Europe/Berlin; it will go out at 03:30 (CEST)."
  */
-export function describeResolution(resolved: ResolvedTime, local: string, zone: string): ResolutionText {
+export function describeResolution(resolved: ResolvedTime, local: string, zone: string, locale?: string): ResolutionText {
+  const show = (w: Parameters<typeof displayClock>[0]) => displayClock(w, locale);
   const picked = parseLocal(local);
   const utc = new Date(resolved.utc);
   const out = wallTime(utc, zone);
   const abbr = zoneAbbreviation(utc, zone);
-  const when = `${formatDayKey(dayKey(out), { weekday: "short", day: "numeric", month: "short", year: "numeric" }, "en-GB")}, ${clock(out)} ${abbr}`;
+  const when = `${formatDayKey(dayKey(out), { weekday: "short", day: "numeric", month: "short", year: "numeric" }, locale)}, ${show(out)} ${abbr}`;
   const kind = resolved.kind === "gap" || resolved.kind === "overlap" ? resolved.kind : "exact";
   const server = capitalise(resolved.message);
   if (kind === "exact" || !picked) return { kind, when, dst: null, server };
-  const day = formatDayKey(dayKey(picked), { day: "numeric", month: "short" }, "en-GB");
+  const day = formatDayKey(dayKey(picked), { day: "numeric", month: "short" }, locale);
   if (kind === "gap") {
     return {
       kind,
       when,
-      dst: `${clock(picked)} doesn't exist on ${day} in ${zoneName(zone)} (the clocks go forward); it will go out at ${clock(out)} ${abbr}.`,
+      dst: `${show(picked)} doesn't exist on ${day} in ${zoneName(zone)} (the clocks go forward); it will go out at ${show(out)} ${abbr}.`,
       server,
     };
   }
@@ -47,7 +48,7 @@ export function describeResolution(resolved: ResolvedTime, local: string, zone: 
   return {
     kind,
     when,
-    dst: `${clock(picked)} happens twice on ${day} in ${zoneName(zone)} (the clocks go back); it will go out at the first one, ${clock(out)} ${abbr}${second ? `, not ${clock(picked)}${second}` : ""}.`,
+    dst: `${show(picked)} happens twice on ${day} in ${zoneName(zone)} (the clocks go back); it will go out at the first one, ${show(out)} ${abbr}${second ? `, not ${show(picked)}${second}` : ""}.`,
     server,
   };
 }
@@ -61,5 +62,5 @@ export function nextFullHour(zone: string, now: Date = new Date()): { date: stri
 
 /** The resolved instant shown in the user's zone, for toasts and confirmations. */
 export function formatResolved(resolved: ResolvedTime, zone: string): string {
-  return formatInZone(resolved.utc, zone, { dateStyle: "medium", timeStyle: "short" });
+  return formatInZone(resolved.utc, zone);
 }

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { resetSession, startSession } from "@/api/session";
+import { navigation } from "@/test/next-navigation";
 import { useCalendarStore } from "@/stores/calendar";
 import { jsonResponse, mockApi, renderWithClient } from "@/test/render";
 import { makePost, makeResolved, makeTarget } from "../../test-data";
@@ -23,7 +24,8 @@ describe("CalendarView", { timeout: 30_000 }, () => {
   beforeEach(() => {
     resetSession();
     startSession({ access_token: "t", expires_in: 900 });
-    useCalendarStore.setState({ view: "week", anchor: "2026-03-07" });
+    useCalendarStore.setState({ view: "week", anchor: "2026-03-07", chosen: true });
+    navigation.router.push.mockReset();
   });
 
   it("places a target on its day and hour in the user's zone (New York), and asks for that week", async () => {
@@ -31,7 +33,8 @@ describe("CalendarView", { timeout: 30_000 }, () => {
     renderWithClient(<CalendarView timezone="America/New_York" />);
     const chip = await screen.findByTestId("calendar-chip");
     expect(cellOf(chip)?.dataset).toMatchObject({ day: "2026-03-07", hour: "23" });
-    expect(chip.textContent).toContain("23:30");
+    // The test locale is en-US: times read the 12-hour way, as everywhere else.
+    expect(chip.textContent).toContain("11:30 PM");
     const url = new URL(calls[0]!.url);
     // Monday 2 March 00:00 EST to Monday 9 March 00:00 EDT (the clocks changed on the 8th).
     expect(url.searchParams.get("from")).toBe("2026-03-02T05:00:00.000Z");
@@ -92,12 +95,43 @@ describe("CalendarView", { timeout: 30_000 }, () => {
     expect((within(dialog).getByLabelText("Date") as HTMLInputElement).value).toBe("2027-12-03");
     expect((within(dialog).getByLabelText("Time") as HTMLInputElement).value).toBe("16:30");
     await waitFor(() => expect(within(dialog).getByTestId("schedule-resolution").dataset.kind).toBe("exact"));
-    expect(within(dialog).getByTestId("schedule-resolution").textContent).toContain("Goes out Fri, 3 Dec 2027, 16:30 EST.");
+    expect(within(dialog).getByTestId("schedule-resolution").textContent).toContain("Goes out Fri, Dec 3, 2027, 4:30 PM EST.");
 
     const user = userEvent.setup();
     await user.click(within(dialog).getByRole("button", { name: "Reschedule" }));
     await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
     const patch = calls.find((c) => c.method === "PATCH")!;
     expect(await patch.json()).toEqual({ schedule: { mode: "local", local: "2027-12-03T16:30", timezone: "America/New_York" } });
+  });
+
+  it("shows the first words and the platform's logo on a chip, and an empty slot starts a post at that hour", async () => {
+    const words = makePost({ id: "w", content: { parts: [{ text: "Spring launch: everything you need to know", media: [] }], link: null }, targets: [makeTarget({ scheduled_at: "2026-03-05T15:00:00Z" })] });
+    mockApi({ "GET /api/v1/posts": () => jsonResponse(200, [words]) });
+    renderWithClient(<CalendarView timezone="UTC" />);
+    const chip = await screen.findByTestId("calendar-chip");
+    expect(within(chip).getByTestId("chip-text").textContent).toBe("Spring launch: everything you need to know");
+    expect(chip.querySelector("[data-platform-logo='bluesky'] path")).not.toBeNull();
+    // The legend is words and dots, not buttons.
+    expect(within(screen.getByTestId("calendar-legend")).queryAllByRole("button")).toEqual([]);
+    const empty = document.querySelector<HTMLElement>("[data-testid='week-cell'][data-day='2026-03-04'][data-hour='10']")!;
+    fireEvent.click(empty);
+    expect(navigation.router.push).toHaveBeenCalledWith("/compose/?at=2026-03-04T10%3A00");
+    // A click on the chip's cell but on the chip opens the post, not the composer.
+    navigation.router.push.mockReset();
+    fireEvent.click(within(chip).getByTestId("chip-text"));
+    expect(navigation.router.push).not.toHaveBeenCalledWith(expect.stringContaining("/compose/"));
+  });
+
+  it("starts on the list view on a phone-width screen, one day under another", async () => {
+    useCalendarStore.setState({ view: "week", anchor: "2026-03-07", chosen: false });
+    vi.stubGlobal("matchMedia", (query: string) => ({ matches: query.includes("max-width"), media: query, addEventListener: vi.fn(), removeEventListener: vi.fn() }));
+    mockApi({ "GET /api/v1/posts": () => jsonResponse(200, [post]) });
+    renderWithClient(<CalendarView timezone="America/New_York" />);
+    const list = await screen.findByTestId("day-list");
+    expect(within(list).getAllByTestId("day-list-day")).toHaveLength(7);
+    const saturday = within(list).getAllByTestId("day-list-day").find((d) => d.dataset.day === "2026-03-07")!;
+    expect(await within(saturday).findByTestId("calendar-chip")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "List" }).getAttribute("aria-pressed")).toBe("true");
+    vi.unstubAllGlobals();
   });
 });

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useState } from "react";
 import { errorMessage } from "@/api/errors";
 import { buttonClasses } from "@/components/ui/button";
 import { Icon } from "@/components/ui/icons";
@@ -9,16 +10,18 @@ import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { cn } from "@/lib/cn";
-import { formatDayKey, localString, parseDayKey, todayIn, type DayKey } from "@/lib/zoned-time";
-import { useCalendarStore } from "@/stores/calendar";
+import { clock, formatDayKey, localString, parseDayKey, todayIn, type DayKey } from "@/lib/zoned-time";
+import { useCalendarStore, type CalendarViewMode } from "@/stores/calendar";
+import { useMediaLibrary } from "../../api/media";
 import { usePosts } from "../../api/list-posts";
 import type { Post } from "../../api/types";
 import { dropTarget, placeTargets, shiftAnchor, visibleDays, visibleRange, type CalendarItem } from "../../lib/calendar";
 import { postDetailHref } from "../../lib/content";
 import { isMoving, STATE_STYLES } from "../../lib/states";
 import { RescheduleDialog } from "../reschedule-dialog";
-import { StateBadge } from "../state-badge";
+import { DayList } from "./day-list";
 import { MonthGrid } from "./month-grid";
+import { ChipThumbnails } from "./target-chip";
 import { WeekGrid } from "./week-grid";
 
 interface Pending {
@@ -26,7 +29,7 @@ interface Pending {
   local: string;
 }
 
-function rangeTitle(view: "week" | "month", days: DayKey[], anchor: DayKey): string {
+function rangeTitle(view: CalendarViewMode, days: DayKey[], anchor: DayKey): string {
   if (view === "month") return formatDayKey(anchor, { month: "long", year: "numeric" });
   const noon = (key: DayKey) => {
     const { year, month, day } = parseDayKey(key);
@@ -45,7 +48,13 @@ function rangeTitle(view: "week" | "month", days: DayKey[], anchor: DayKey): str
  */
 export function CalendarView({ timezone }: { timezone: string }) {
   const view = useCalendarStore((s) => s.view);
+  const chosen = useCalendarStore((s) => s.chosen);
   const setView = useCalendarStore((s) => s.setView);
+  const router = useRouter();
+  // A phone-width screen can't show seven readable columns: start on the list (until the user picks a view).
+  useEffect(() => {
+    if (!chosen && view === "week" && window.matchMedia?.("(max-width: 639px)").matches) setView("list", false);
+  }, [chosen, view, setView]);
   const storedAnchor = useCalendarStore((s) => s.anchor);
   const setAnchor = useCalendarStore((s) => s.setAnchor);
   const today = todayIn(timezone);
@@ -61,6 +70,9 @@ export function CalendarView({ timezone }: { timezone: string }) {
     });
   const posts = usePosts({ from, to, limit: 1000 }, { pollWhile: (list) => list.some(visible) });
   const placed = useMemo(() => placeTargets(posts.data ?? [], timezone), [posts.data, timezone]);
+  const media = useMediaLibrary(Boolean(posts.data?.some((p) => p.content.parts[0]?.media?.length)));
+  const thumbnails = useMemo(() => new Map((media.data ?? []).map((m) => [m.id, m.url])), [media.data]);
+  const composeHref = (day: DayKey, hour = 9) => `/compose/?at=${encodeURIComponent(`${day}T${clock({ hour, minute: 0 })}`)}`;
   const daySet = new Set(days);
   const byDay = new Map([...placed.byDay].filter(([day]) => daySet.has(day)));
   const drafts = placed.unscheduled.filter((u) => u.target.state === "draft");
@@ -104,7 +116,7 @@ export function CalendarView({ timezone }: { timezone: string }) {
               type="button"
               className="inline-flex size-9 items-center justify-center rounded-l-lg text-fg hover:bg-subtle"
               onClick={() => setAnchor(shiftAnchor(view, anchor, -1))}
-              aria-label={view === "week" ? "Previous week" : "Previous month"}
+              aria-label={view === "month" ? "Previous month" : "Previous week"}
             >
               <Icon name="chevronLeft" className="size-4" />
             </button>
@@ -119,7 +131,7 @@ export function CalendarView({ timezone }: { timezone: string }) {
               type="button"
               className="inline-flex size-9 items-center justify-center rounded-r-lg text-fg hover:bg-subtle"
               onClick={() => setAnchor(shiftAnchor(view, anchor, 1))}
-              aria-label={view === "week" ? "Next week" : "Next month"}
+              aria-label={view === "month" ? "Next month" : "Next week"}
             >
               <Icon name="chevronRight" className="size-4" />
             </button>
@@ -130,7 +142,7 @@ export function CalendarView({ timezone }: { timezone: string }) {
           {posts.isFetching && <Spinner className="size-4 text-muted" />}
         </div>
         <div className="flex self-start rounded-lg border border-line bg-surface p-0.5 shadow-xs" role="group" aria-label="Calendar view">
-          {(["week", "month"] as const).map((v) => (
+          {(["week", "month", "list"] as const).map((v) => (
             <button
               key={v}
               type="button"
@@ -141,19 +153,24 @@ export function CalendarView({ timezone }: { timezone: string }) {
                 view === v ? "bg-accent text-on-accent" : "text-fg hover:bg-subtle",
               )}
             >
-              {v === "week" ? "Week" : "Month"}
+              {v === "week" ? "Week" : v === "month" ? "Month" : "List"}
             </button>
           ))}
         </div>
       </div>
 
-      <ul className="mb-4 flex flex-wrap gap-2" aria-label="Colours by state">
-        {Object.keys(STATE_STYLES).map((state) => (
-          <li key={state}>
-            <StateBadge state={state} />
-          </li>
-        ))}
-      </ul>
+      {/* A legend, not a filter: plain dots and words, nothing that looks pressable. */}
+      <div className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted" data-testid="calendar-legend">
+        <span className="font-medium">Colours:</span>
+        <ul className="contents" aria-label="What the colours mean">
+          {Object.values(STATE_STYLES).map((style) => (
+            <li key={style.label} className="inline-flex items-center gap-1.5">
+              <span className={cn("size-2 rounded-full", style.dot)} aria-hidden="true" />
+              {style.label}
+            </li>
+          ))}
+        </ul>
+      </div>
 
       {posts.isError && (
         <Notice tone="error" className="mb-4">
@@ -164,9 +181,13 @@ export function CalendarView({ timezone }: { timezone: string }) {
         {posts.isPending ? "Loading posts…" : `${count} post${count === 1 ? "" : "s"} in view.`}
       </p>
 
-      {view === "week" ? (
+      <ChipThumbnails value={thumbnails}>
+      {view === "list" ? (
+        <DayList label={`Week of ${title}`} days={days} today={today} byDay={byDay} composeHref={(day) => composeHref(day)} />
+      ) : view === "week" ? (
         <WeekGrid
           label={`Week of ${title}`}
+          ready={posts.isSuccess && !posts.isPlaceholderData}
           days={days}
           today={today}
           byDay={byDay}
@@ -174,6 +195,7 @@ export function CalendarView({ timezone }: { timezone: string }) {
           onDragStart={setDragging}
           onDragEnd={() => setDragging(null)}
           onDrop={drop}
+          onCompose={(day, hour) => router.push(composeHref(day, hour))}
         />
       ) : (
         <MonthGrid
@@ -192,9 +214,14 @@ export function CalendarView({ timezone }: { timezone: string }) {
           }}
         />
       )}
+      </ChipThumbnails>
 
       <p className="mt-3 text-sm text-muted">
-        Drag a scheduled post to another slot to move it, or open it and use Reschedule.
+        {view === "list"
+          ? "Open a post to change its time. Use Post next to a day to write one for that day."
+          : view === "week"
+            ? "Click an empty slot to write a post for that time. Drag a scheduled post to another slot to move it, or open it and use Reschedule."
+            : "Drag a scheduled post to another day to move it, or open it and use Reschedule."}
       </p>
 
       {drafts.length > 0 && (

@@ -85,7 +85,7 @@ export function MonthGrid({ label, days, month, today, byDay, dragging, onDragSt
                 </span>
               </div>
               {items.slice(0, SHOWN).map((item) => (
-                <TargetChip key={item.target.id} item={item} onDragStart={onDragStart} onDragEnd={onDragEnd} />
+                <TargetChip key={item.target.id} item={item} onDragStart={onDragStart} onDragEnd={onDragEnd} compact />
               ))}
               {extra > 0 && (
                 <button

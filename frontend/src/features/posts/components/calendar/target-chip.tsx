@@ -1,16 +1,20 @@
 "use client";
 
 import Link from "next/link";
-import type { DragEvent } from "react";
+import { createContext, useContext, type DragEvent } from "react";
 import { Icon } from "@/components/ui/icons";
+import { PlatformLogo } from "@/components/ui/platform-icon";
 import { cn } from "@/lib/cn";
 import { platformLabel } from "@/lib/platform-names";
-import { clock, formatDayKey } from "@/lib/zoned-time";
+import { displayClock, formatDayKey } from "@/lib/zoned-time";
 import type { CalendarItem } from "../../lib/calendar";
 import { excerpt, postDetailHref, safeHref } from "../../lib/content";
 import { stateStyle } from "../../lib/states";
 
 export const DRAG_TYPE = "application/x-letsgrow-target";
+
+/** Preview links of media by id, so a chip can show a small thumbnail of the post's first image. */
+export const ChipThumbnails = createContext<ReadonlyMap<string, string>>(new Map());
 
 /**
  * One target on the calendar, in its state's colour. The chip opens the post; a
@@ -30,7 +34,10 @@ export function TargetChip({ item, onDragStart, onDragEnd, compact = false }: {
   const external = target.state === "published" ? safeHref(target.url) : null;
   const platform = platformLabel(target.platform);
   const handle = target.handle ?? platform;
-  const time = clock(wall);
+  const time = displayClock(wall);
+  const words = excerpt(post, 60);
+  const firstImage = post.content.parts[0]?.media?.[0]?.id;
+  const thumb = useContext(ChipThumbnails).get(firstImage ?? "");
   const label = `${formatDayKey(day, { weekday: "short", day: "numeric", month: "short" })} ${time}, ${handle} (${platform}): ${style.label}. ${excerpt(post, 80)}`;
 
   const start = (event: DragEvent<HTMLDivElement>) => {
@@ -59,15 +66,19 @@ export function TargetChip({ item, onDragStart, onDragEnd, compact = false }: {
     >
       <Link
         href={postDetailHref(post.id)}
-        className="flex min-w-0 flex-1 items-center gap-1.5 rounded-md px-1.5 py-1"
+        className={cn("flex min-w-0 flex-1 gap-x-1.5 rounded-md px-1.5 py-1", compact ? "items-center" : "flex-wrap items-center")}
         aria-label={label}
         title={label}
         data-testid="chip-link"
         draggable={false}
       >
         <span className={cn("size-1.5 shrink-0 rounded-full", style.dot)} aria-hidden="true" />
-        <time className="shrink-0 font-semibold tabular-nums">{time}</time>
-        {!compact && <span className="min-w-0 truncate">{handle}</span>}
+        <time className="shrink-0 font-semibold whitespace-nowrap tabular-nums">{time}</time>
+        <PlatformLogo platform={target.platform ?? ""} className="size-3.5" />
+        {thumb && <img src={thumb} alt="" className="size-5 shrink-0 rounded-sm object-cover" data-testid="chip-thumbnail" />}
+        <span className={cn("min-w-0", compact ? "flex-1 truncate" : "line-clamp-2 basis-full break-words")} data-testid="chip-text">
+          {words}
+        </span>
       </Link>
       {external && (
         <a

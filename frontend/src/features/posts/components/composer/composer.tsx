@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { FormProvider, useFieldArray, useForm, useWatch } from "react-hook-form";
 import toast from "react-hot-toast";
 import { ApiError, errorMessage } from "@/api/errors";
@@ -16,7 +16,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { PageLoader } from "@/components/ui/spinner";
 import { cn } from "@/lib/cn";
 import { platformLabel } from "@/lib/platform-names";
-import { formatInZone } from "@/lib/zoned-time";
+import { formatDayKey, formatInZone, displayClock, parseLocal, localString } from "@/lib/zoned-time";
 import { useCreatePost } from "../../api/create-post";
 import { usePost } from "../../api/get-post";
 import { useMediaLibrary } from "../../api/media";
@@ -35,6 +35,7 @@ import {
   valuesFromPost,
 } from "../../lib/compose";
 import { postDetailHref } from "../../lib/content";
+import { clearDraft, hasContent, loadDraft, saveDraft } from "../../lib/composer-draft";
 import { isEditable } from "../../lib/states";
 import { composerSchema, emptyPart, type ComposerValues } from "../../schemas";
 import { currentLocal } from "../reschedule-dialog";
@@ -47,7 +48,12 @@ type Mode = "draft" | "now" | "queue" | "local" | "keep";
 
 /** The Compose page: a new post, or `?post=<id>` to edit a saved one. */
 export function Composer({ channels, timezone }: { channels: readonly ChannelInfo[]; timezone: string }) {
-  const editId = useSearchParams().get("post");
+  const params = useSearchParams();
+  const editId = params.get("post");
+  // ?at=YYYY-MM-DDTHH:MM (a click on the calendar): the time the Schedule dialog starts at.
+  const at = parseLocal(params.get("at") ?? "");
+  // Unsaved text from an earlier visit, read once.
+  const [kept] = useState(() => (editId ? null : loadDraft()));
   const post = usePost(editId);
   const media = useMediaLibrary(Boolean(editId));
 
@@ -57,7 +63,13 @@ export function Composer({ channels, timezone }: { channels: readonly ChannelInf
         channels={channels}
         timezone={timezone}
         original={null}
-        initial={{ channelIds: channels.length === 1 && channels[0] ? [channels[0].id] : [], parts: [emptyPart()], link: "", variants: [] }}
+        initialAt={at ? localString(at) : null}
+        restored={kept !== null}
+        initial={
+          kept
+            ? { ...kept, channelIds: kept.channelIds.filter((id) => channels.some((c) => c.id === id)) }
+            : { channelIds: channels.length === 1 && channels[0] ? [channels[0].id] : [], parts: [emptyPart()], link: "", variants: [] }
+        }
       />
     );
   }
@@ -91,11 +103,15 @@ interface Duplicate {
   handles: string[];
 }
 
-function ComposerForm({ channels, timezone, original, initial }: {
+function ComposerForm({ channels, timezone, original, initial, initialAt = null, restored = false }: {
   channels: readonly ChannelInfo[];
   timezone: string;
   original: Post | null;
   initial: ComposerValues;
+  /** A local time to schedule at (from the calendar). */
+  initialAt?: string | null;
+  /** The text came back from this browser's autosave. */
+  restored?: boolean;
 }) {
   const router = useRouter();
   const create = useCreatePost();
@@ -104,6 +120,34 @@ function ComposerForm({ channels, timezone, original, initial }: {
   const { control, register, handleSubmit, formState } = form;
   const variants = useFieldArray({ control, name: "variants", keyName: "key" });
   const values = useWatch({ control }) as ComposerValues;
+  const [showRestored, setShowRestored] = useState(restored);
+  const savedOnce = useRef(false);
+
+  // A new post's text is kept in this browser while it is written (restored on return,
+  // cleared once saved), and leaving the page with unsaved text asks first.
+  const unsaved = !savedOnce.current && (original ? formState.isDirty : hasContent(values));
+  useEffect(() => {
+    if (original || savedOnce.current) return;
+    const timer = setTimeout(() => {
+      if (!savedOnce.current) saveDraft(values);
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [original, values]);
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      // Older browsers show this text; current ones show their own question.
+      event.returnValue = "You have text that isn't saved yet.";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [unsaved]);
+  const discardKept = () => {
+    clearDraft();
+    setShowRestored(false);
+    form.reset({ channelIds: channels.length === 1 && channels[0] ? [channels[0].id] : [], parts: [emptyPart()], link: "", variants: [] });
+  };
   const [tab, setTab] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -180,6 +224,8 @@ function ComposerForm({ channels, timezone, original, initial }: {
       if (saved.schedule_note) toast(saved.schedule_note, { icon: "🕑", duration: 8000 });
       setScheduling(false);
       setDuplicate(null);
+      savedOnce.current = true;
+      if (!original) clearDraft();
       router.push(postDetailHref(saved.id));
     } catch (error) {
       const handles = duplicateChannels(error);
@@ -251,6 +297,24 @@ function ComposerForm({ channels, timezone, original, initial }: {
           )
         }
       />
+      {showRestored && (
+        <Notice tone="info" className="mb-6" testId="draft-restored">
+          <p>
+            We brought back the text you hadn&apos;t saved yet.{" "}
+            <button type="button" className="font-medium underline" onClick={discardKept}>
+              Start over
+            </button>
+          </p>
+        </Notice>
+      )}
+      {initialAt && !original && (
+        <Notice tone="info" className="mb-6" testId="compose-at">
+          <p>
+            For {formatDayKey(initialAt.slice(0, 10), { weekday: "long", day: "numeric", month: "long" })}, {displayClock(parseLocal(initialAt) ?? { hour: 0, minute: 0 })}: write
+            the post, then choose Schedule… (the time is filled in).
+          </p>
+        </Notice>
+      )}
       {!editable && (
         <Notice tone="warn" className="mb-6">
           <p>Every channel of this post is published or publishing, so it can&apos;t be changed.</p>
@@ -415,7 +479,7 @@ function ComposerForm({ channels, timezone, original, initial }: {
         title={original ? "Reschedule post" : "Schedule post"}
         description={`Pick when it goes out. Times are read in the zone below; your account uses ${timezone.replaceAll("_", " ")}.`}
         confirmLabel="Schedule"
-        initialLocal={original ? currentLocal(original, timezone) : null}
+        initialLocal={original ? currentLocal(original, timezone) : initialAt}
         defaultZone={timezone}
         onConfirm={(choice) => run("local", choice)}
         error={scheduleError}
