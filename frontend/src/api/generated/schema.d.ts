@@ -788,7 +788,7 @@ export type components = {
             title: string;
         };
         /**
-         * @description What a notification is about (documentation type: stored as text).
+         * @description What a notification is about.
          * @enum {string}
          */
         NotificationKind: "channel_needs_reconnect" | "channel_disconnected" | "publish_failed";
