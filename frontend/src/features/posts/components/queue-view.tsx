@@ -53,7 +53,9 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
   const filtered = Boolean(channelId || fromDay || toDay || query.trim());
 
   const href = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params.toString());
+    // The address bar, not this render's params: two quick changes (From, then To) must both stay.
+    const live = typeof window === "undefined" ? "" : window.location.search;
+    const next = new URLSearchParams(live || params.toString());
     next.delete("state");
     for (const [name, value] of Object.entries(changes)) {
       if (value && !(name === "tab" && value === "queued")) next.set(name, value);
