@@ -6,6 +6,7 @@
 pub mod csv_posts;
 pub mod notification;
 pub mod platform;
+pub mod recurrence;
 pub mod schedule;
 pub mod text;
 pub mod time;

@@ -13,13 +13,16 @@ pub enum NotificationKind {
     ChannelDisconnected,
     /// A post could not be published to a channel (`post_id`, `channel_id`).
     PublishFailed,
+    /// A background job that concerns the user stopped after its last try.
+    TaskFailed,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 3] = [
+    pub const ALL: [NotificationKind; 4] = [
         NotificationKind::ChannelNeedsReconnect,
         NotificationKind::ChannelDisconnected,
         NotificationKind::PublishFailed,
+        NotificationKind::TaskFailed,
     ];
 
     /// The stored and API text.
@@ -28,6 +31,7 @@ impl NotificationKind {
             NotificationKind::ChannelNeedsReconnect => "channel_needs_reconnect",
             NotificationKind::ChannelDisconnected => "channel_disconnected",
             NotificationKind::PublishFailed => "publish_failed",
+            NotificationKind::TaskFailed => "task_failed",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod posts;
 pub mod sessions;
+pub mod tasks;
 pub mod users;
 
 use sqlx::migrate::Migrator;

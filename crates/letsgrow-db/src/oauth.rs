@@ -89,3 +89,9 @@ pub async fn reseal_app(
     let n = on_pool!(db, pool => sqlx::query(sql).bind(new).bind(key_id).bind(key.0).bind(key.1).bind(key.2).bind(old).execute(pool).await?.rows_affected());
     Ok(n == 1)
 }
+
+/// Deletes OAuth states that expired before `now_ms` (connects never finished).
+pub async fn prune_expired_states(db: &Db, now_ms: i64) -> DbResult<u64> {
+    let sql = "DELETE FROM oauth_states WHERE expires_at < $1";
+    Ok(on_pool!(db, pool => sqlx::query(sql).bind(now_ms).execute(pool).await?.rows_affected()))
+}

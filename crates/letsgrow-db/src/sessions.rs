@@ -188,3 +188,10 @@ pub async fn revoke_all_for_user(
         on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(reason).bind(user_id).bind(keep).execute(pool).await?.rows_affected()),
     )
 }
+
+/// Deletes sessions (and, by cascade, their refresh tokens) that expired or
+/// were revoked before `before_ms`: nothing can use them any more.
+pub async fn prune_ended(db: &Db, before_ms: i64) -> DbResult<u64> {
+    let sql = "DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1";
+    Ok(on_pool!(db, pool => sqlx::query(sql).bind(before_ms).execute(pool).await?.rows_affected()))
+}
