@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod channels;
+pub mod maintenance;
 pub mod media;
 pub mod notifications;
 pub mod posts;
@@ -32,6 +33,10 @@ pub struct App {
     pub media: media::MediaLibrary,
     /// Wakes this process's scheduler when something becomes due.
     pub wake: publisher::Wake,
+    /// The background task queue (enqueue, list, retry, cancel, counts).
+    pub jobs: letsgrow_jobs::Queue,
+    /// Wakes this process's task runner when a task is queued.
+    pub jobs_wake: letsgrow_jobs::Wake,
 }
 
 impl App {
@@ -66,6 +71,8 @@ impl App {
         .with_quota(config.media.quota_bytes_per_user);
         let wake = publisher::Wake::default();
         let posts = posts::PostService::new(db.clone(), registry, media.clone(), wake.clone());
+        let jobs_wake = letsgrow_jobs::Wake::default();
+        let jobs = letsgrow_jobs::Queue::new(db.clone(), jobs_wake.clone());
         Ok(App {
             config,
             db,
@@ -76,7 +83,27 @@ impl App {
             posts,
             media,
             wake,
+            jobs,
+            jobs_wake,
         })
+    }
+
+    /// The task runner with every kind this build handles and its
+    /// recurring schedules; failures that concern a user notify them.
+    pub fn task_runner(&self) -> letsgrow_jobs::Runner {
+        let t = &self.config.tasks;
+        let config = letsgrow_jobs::RunnerConfig {
+            concurrency: t.concurrency,
+            lease: Duration::from_secs(t.lease_secs),
+            poll: Duration::from_millis(t.poll_ms),
+            ..letsgrow_jobs::RunnerConfig::default()
+        };
+        letsgrow_jobs::Runner::new(self.jobs.clone(), config)
+            .register(maintenance::Prune::new(self.db.clone()))
+            .with_schedule(maintenance::Prune::schedule())
+            .report_failures_to(Arc::new(notifications::TaskFailureNotices(
+                self.notifications.clone(),
+            )))
     }
 
     /// What the publisher needs, and nothing more.

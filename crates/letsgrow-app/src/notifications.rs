@@ -60,3 +60,43 @@ impl NotificationService {
         repo::mark_read(&self.db, user_id, ids, now_ms()).await
     }
 }
+
+/// Tells the user when a background task that concerns them failed for good
+/// (the operator sees every failure in the log and `letsgrow tasks list`).
+pub struct TaskFailureNotices(pub NotificationService);
+
+impl letsgrow_jobs::FailureReporter for TaskFailureNotices {
+    fn task_failed<'a>(
+        &'a self,
+        t: &'a letsgrow_jobs::FailedTask,
+    ) -> futures::future::BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let Some(user) = &t.user_id else { return };
+            let title = format!("Couldn't finish: {}", t.title);
+            let tries = if t.attempts == 1 {
+                "once".to_owned()
+            } else {
+                format!("{} times", t.attempts)
+            };
+            let body = format!(
+                "LetsGrow tried {tries} and stopped: {}. Nothing else is affected. If this keeps happening, \
+                 tell whoever runs your LetsGrow; they can try it again with `letsgrow tasks retry {}`.",
+                t.error.trim_end_matches('.'),
+                t.id
+            );
+            if let Err(e) = self
+                .0
+                .notify(
+                    user,
+                    NotificationKind::TaskFailed,
+                    &title,
+                    &body,
+                    About::default(),
+                )
+                .await
+            {
+                tracing::error!(error = %e, task = %t.id, "could not tell the user a task failed");
+            }
+        })
+    }
+}

@@ -56,6 +56,9 @@ pub struct Config {
     pub log: LogConfig,
     pub network: NetworkConfig,
     pub worker: WorkerConfig,
+    /// The background task runner (runs wherever the workers run: `serve`
+    /// with `worker.enabled`, and `letsgrow worker`).
+    pub tasks: TasksConfig,
     pub media: MediaConfig,
     /// OAuth app credentials and endpoint overrides by platform id
     /// (`[platforms.x]`, `LETSGROW__PLATFORMS__X__CLIENT_ID`).
@@ -115,6 +118,31 @@ pub struct WorkerConfig {
     pub poll_ms: u64,
 }
 
+/// The background task runner (metrics collection, reports, housekeeping).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TasksConfig {
+    /// Tasks one process runs at the same time.
+    pub concurrency: usize,
+    /// How long a worker owns a task without renewing it before another
+    /// worker presumes it dead and runs the task again (renewed every third
+    /// of this while the task runs).
+    pub lease_secs: u64,
+    /// How often to look for tasks queued by other processes, in
+    /// milliseconds (PostgreSQL also wakes at once through LISTEN/NOTIFY).
+    pub poll_ms: u64,
+}
+
+impl Default for TasksConfig {
+    fn default() -> Self {
+        TasksConfig {
+            concurrency: 4,
+            lease_secs: 60,
+            poll_ms: 1000,
+        }
+    }
+}
+
 impl Default for WorkerConfig {
     fn default() -> Self {
         WorkerConfig {
@@ -140,6 +168,7 @@ impl Default for Config {
             log: LogConfig::default(),
             network: NetworkConfig::default(),
             worker: WorkerConfig::default(),
+            tasks: TasksConfig::default(),
             media: MediaConfig::default(),
             platforms: BTreeMap::new(),
         }
@@ -402,6 +431,24 @@ impl Config {
             return Err(ConfigError::Rule {
                 key: "worker.max_attempts",
                 reason: "must be between 1 and 100".into(),
+            });
+        }
+        if self.tasks.concurrency == 0 || self.tasks.concurrency > 1_000 {
+            return Err(ConfigError::Rule {
+                key: "tasks.concurrency",
+                reason: "must be between 1 and 1000".into(),
+            });
+        }
+        if self.tasks.lease_secs < 2 || self.tasks.lease_secs > 3600 {
+            return Err(ConfigError::Rule {
+                key: "tasks.lease_secs",
+                reason: "must be between 2 and 3600 seconds".into(),
+            });
+        }
+        if self.tasks.poll_ms < 50 || self.tasks.poll_ms > 600_000 {
+            return Err(ConfigError::Rule {
+                key: "tasks.poll_ms",
+                reason: "must be between 50 and 600000".into(),
             });
         }
         if self.worker.poll_ms < 50 || self.worker.poll_ms > 600_000 {

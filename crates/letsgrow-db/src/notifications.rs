@@ -73,3 +73,9 @@ pub async fn mark_read(
         Ok(unread)
     })
 }
+
+/// Deletes notifications that were read before `before_ms`.
+pub async fn prune_read(db: &Db, before_ms: i64) -> DbResult<u64> {
+    let sql = "DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < $1";
+    Ok(on_pool!(db, pool => sqlx::query(sql).bind(before_ms).execute(pool).await?.rows_affected()))
+}

@@ -5,6 +5,7 @@
 //! `openapi` prints the API document the web client is generated from.
 
 mod bench;
+mod tasks;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -31,10 +32,13 @@ struct Cli {
 enum Command {
     /// Serve the API and web UI (embedded default: SQLite in the data directory, no other service needed).
     Serve(ServeArgs),
-    /// Run only the scheduler and publish workers (scale-out: point several at one PostgreSQL).
+    /// Run only the scheduler, publish workers and task runner (scale-out: point several at one PostgreSQL).
     Worker(DataArgs),
     /// Apply pending database migrations, then exit.
     Migrate(DataArgs),
+    /// Background tasks: list them, retry or cancel one, see the recurring schedules.
+    #[command(subcommand)]
+    Tasks(tasks::TasksCommand),
     /// Print the OpenAPI document as JSON.
     Openapi,
     /// Per-platform text rules.
@@ -156,6 +160,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_key_counts(&db).await
         }
         Command::Bench(cmd) => bench::run(cli.config.as_deref(), cmd).await,
+        Command::Tasks(cmd) => tasks::run(cli.config.as_deref(), cmd).await,
         Command::Openapi => {
             let doc = letsgrow_server::openapi_document();
             println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -303,7 +308,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let workers = if app.config.worker.enabled {
         let publisher = letsgrow_app::publisher::Publisher::new(app.publisher_deps());
-        Some(tokio::spawn(publisher.run(stopped(stop_rx.clone()))))
+        let tasks = Arc::new(app.task_runner());
+        let jobs_wake = app.jobs_wake.clone();
+        let (p, t) = (stopped(stop_rx.clone()), stopped(stop_rx.clone()));
+        Some(tokio::spawn(async move {
+            tokio::join!(publisher.run(p), tasks.run(jobs_wake, t));
+        }))
     } else {
         tracing::info!("worker.enabled = false: this process serves the API only");
         None
@@ -335,9 +345,20 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     // The services only: a worker serves no HTTP.
     let app = letsgrow_app::App::build(config, &secrets, db.clone()).await?;
     println!("LetsGrow worker started");
-    letsgrow_app::publisher::Publisher::new(app.publisher_deps())
-        .run(letsgrow_app::shutdown_signal())
-        .await;
+    // One shutdown signal for the publisher and the task runner.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        letsgrow_app::shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|v| *v).await;
+    };
+    let tasks = Arc::new(app.task_runner());
+    tokio::join!(
+        letsgrow_app::publisher::Publisher::new(app.publisher_deps()).run(stopped(stop_rx.clone())),
+        tasks.run(app.jobs_wake.clone(), stopped(stop_rx)),
+    );
     db.close().await;
     Ok(())
 }

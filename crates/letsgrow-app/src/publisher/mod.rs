@@ -34,21 +34,11 @@ use letsgrow_db::posts as repo;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
-/// Wakes this process's scheduler (something became due, or its time changed).
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
-
-impl Wake {
-    pub fn poke(&self) {
-        self.0.notify_one();
-    }
-    async fn wait(&self) {
-        self.0.notified().await;
-    }
-}
+/// The scheduler's wake-up and the retry backoff are the task runner's own
+/// (one implementation for every background loop).
+pub use letsgrow_jobs::{Wake, backoff_ms};
 
 /// How often leases that expired in `publishing` are returned to reconciliation.
 const SWEEP_EVERY: Duration = Duration::from_secs(2);
@@ -129,9 +119,11 @@ impl Publisher {
             }
         }
         let listener = match &db {
-            letsgrow_db::Db::Postgres(pool) => {
-                Some(tokio::spawn(listen(pool.clone(), this.deps.wake.clone())))
-            }
+            letsgrow_db::Db::Postgres(pool) => Some(tokio::spawn(letsgrow_jobs::listen(
+                pool.clone(),
+                repo::DUE_CHANNEL,
+                this.deps.wake.clone(),
+            ))),
             _ => None,
         };
         let concurrency = this.deps.worker.concurrency;
@@ -239,64 +231,6 @@ impl Publisher {
         }
         if let Err(e) = repo::release_channel(db, &channel_id, &self.worker_id).await {
             tracing::warn!(error = %e, %channel_id, "could not release the channel lease; it expires on its own");
-        }
-    }
-}
-
-/// Wakes the scheduler on `NOTIFY letsgrow_due` from any process;
-/// reconnects with backoff (the poll covers the gap).
-async fn listen(pool: sqlx::PgPool, wake: Wake) {
-    let mut backoff = Duration::from_millis(500);
-    loop {
-        match sqlx::postgres::PgListener::connect_with(&pool).await {
-            Ok(mut listener) => {
-                if let Err(e) = listener.listen(repo::DUE_CHANNEL).await {
-                    tracing::warn!(error = %e, "LISTEN failed; relying on polling");
-                } else {
-                    backoff = Duration::from_millis(500);
-                    loop {
-                        match listener.recv().await {
-                            Ok(_) => wake.poke(),
-                            Err(e) => {
-                                tracing::warn!(error = %e, "LISTEN connection lost; reconnecting");
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "could not open a LISTEN connection; relying on polling")
-            }
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(30));
-    }
-}
-
-/// Exponential backoff from 2 s, capped at 15 min, with ±20 % jitter.
-pub fn backoff_ms(attempt: i64) -> i64 {
-    let exp = u32::try_from(attempt.clamp(1, 20) - 1).unwrap_or(0);
-    let base = 2_000i64
-        .saturating_mul(1i64 << exp.min(20))
-        .min(15 * 60 * 1000);
-    let jitter = (rand::random::<f64>() * 0.4 - 0.2) * base as f64;
-    base + jitter as i64
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_is_capped_and_jittered() {
-        for _ in 0..100 {
-            let b1 = backoff_ms(1);
-            assert!((1_600..=2_400).contains(&b1), "{b1}");
-            let b4 = backoff_ms(4);
-            assert!((12_800..=19_200).contains(&b4), "{b4}");
-            let b30 = backoff_ms(30);
-            assert!((720_000..=1_080_000).contains(&b30), "{b30}");
         }
     }
 }

@@ -124,10 +124,52 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
          letsgrow_ratelimit_fallback_total {}\n",
         state.limiter.fallback_checks()
     );
+    write_task_gauges(&mut text, &state).await;
     let mut resp = text.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
     );
     resp
+}
+
+/// Task counts by kind and state, and how long each kind's oldest due task
+/// has waited (a stuck or missing worker shows as a growing age).
+async fn write_task_gauges(text: &mut String, state: &AppState) {
+    let stats = match state.jobs.stats().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read task counts for /metrics");
+            return;
+        }
+    };
+    let now = state.jobs.now_ms();
+    let _ = write!(
+        text,
+        "# HELP letsgrow_tasks Background tasks by kind and state (queued, running, failed).\n\
+         # TYPE letsgrow_tasks gauge\n"
+    );
+    for s in &stats {
+        let _ = writeln!(
+            text,
+            "letsgrow_tasks{{kind=\"{}\",state=\"{}\"}} {}",
+            crate::metrics::escape(&s.kind),
+            s.state,
+            s.count
+        );
+    }
+    let _ = write!(
+        text,
+        "# HELP letsgrow_tasks_oldest_due_seconds How long the oldest due, still queued task of each kind has waited.\n\
+         # TYPE letsgrow_tasks_oldest_due_seconds gauge\n"
+    );
+    for s in stats.iter().filter(|s| s.state == "queued") {
+        let age = s.oldest_due.map_or(0, |t| (now - t).max(0));
+        let _ = writeln!(
+            text,
+            "letsgrow_tasks_oldest_due_seconds{{kind=\"{}\"}} {:.3}",
+            crate::metrics::escape(&s.kind),
+            age as f64 / 1000.0
+        );
+    }
 }

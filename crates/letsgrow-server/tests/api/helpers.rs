@@ -128,6 +128,8 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
             letsgrow_app::publisher::Publisher::new(state.publisher_deps())
                 .run(stopped(rx.clone())),
         );
+        let tasks = std::sync::Arc::new(state.task_runner());
+        tokio::spawn(tasks.run(state.jobs_wake.clone(), stopped(rx.clone())));
     }
     tokio::spawn(letsgrow_server::serve(listener, state.clone(), stopped(rx)));
     TestApp {

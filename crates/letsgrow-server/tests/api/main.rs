@@ -15,5 +15,6 @@ mod platforms;
 mod posts;
 mod ratelimit;
 mod spec_peers;
+mod tasks;
 mod text;
 mod tokens;

@@ -791,7 +791,7 @@ export type components = {
          * @description What a notification is about.
          * @enum {string}
          */
-        NotificationKind: "channel_needs_reconnect" | "channel_disconnected" | "publish_failed";
+        NotificationKind: "channel_needs_reconnect" | "channel_disconnected" | "publish_failed" | "task_failed";
         OAuthStartRequest: {
             /** @description Mastodon: the instance, e.g. `https://mastodon.social`. */
             instance_url?: string | null;
