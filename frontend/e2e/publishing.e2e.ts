@@ -389,11 +389,9 @@ describe("publishing flow", () => {
     );
     expect(sameDay).toBeGreaterThan(0);
     expect(sameDay).toBeLessThan(197);
-    // At a person's pace: From lands in the address bar before To is typed.
-    // (Typed faster, the second change can still overwrite the first: a known
-    // bug, listed in the session note.)
+    // From then To at once, before the address bar has caught up with From:
+    // both must stay.
     await page.getByLabel("From", { exact: true }).fill(day);
-    await page.waitForURL(`**/queue/?from=${day}`);
     await page.getByLabel("To", { exact: true }).fill(day);
     await page.waitForURL(`**/queue/?from=${day}&to=${day}`);
     await expect.poll(() => page.getByTestId("queue-row").count()).toBe(sameDay);

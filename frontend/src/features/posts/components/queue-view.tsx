@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import toast from "react-hot-toast";
 import { errorMessage } from "@/api/errors";
@@ -16,6 +15,7 @@ import { PageLoader } from "@/components/ui/spinner";
 import { cn } from "@/lib/cn";
 import { platformLabel } from "@/lib/platform-names";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
+import { useUrlQuery } from "@/lib/use-url-query";
 import { formatInZone, timeOfDay } from "@/lib/zoned-time";
 import { downloadExport } from "../api/csv";
 import { usePosts } from "../api/list-posts";
@@ -33,9 +33,9 @@ import { StateBadge } from "./state-badge";
  * post allows and CSV import and export. Tab, channel and dates live in the URL.
  */
 export function QueueView({ channels, timezone }: { channels: readonly ChannelInfo[]; timezone: string }) {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
+  // The filters as this page holds them, written to the URL from here: the URL lags a
+  // render behind, and two quick changes (From, then To) must both stay.
+  const { query: params, update, hrefWith } = useUrlQuery();
   const channelId = params.get("channel_id") ?? "";
   const tab = tabFromParams(params);
   const fromDay = validDay(params.get("from"));
@@ -52,22 +52,12 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
   const current = QUEUE_TABS.find((t) => t.id === tab) ?? QUEUE_TABS[0]!;
   const filtered = Boolean(channelId || fromDay || toDay || query.trim());
 
-  const href = (changes: Record<string, string>) => {
-    // The address bar, not this render's params: two quick changes (From, then To) must both stay.
-    const live = typeof window === "undefined" ? "" : window.location.search;
-    const next = new URLSearchParams(live || params.toString());
-    next.delete("state");
-    for (const [name, value] of Object.entries(changes)) {
-      if (value && !(name === "tab" && value === "queued")) next.set(name, value);
-      else next.delete(name);
-    }
-    const q = next.toString();
-    return q ? `${pathname}?${q}` : pathname;
-  };
-  const setFilter = (name: "channel_id" | "from" | "to", value: string) => router.replace(href({ [name]: value }), { scroll: false });
+  /** A tab's value in the URL: none for Queued, the default. */
+  const tabValue = (id: string) => (id === "queued" ? "" : id);
+  const setFilter = (name: "channel_id" | "from" | "to", value: string) => update({ [name]: value }, ["state"]);
   const clearFilters = () => {
     setSearch("");
-    router.replace(href({ channel_id: "", from: "", to: "" }), { scroll: false });
+    update({ channel_id: "", from: "", to: "" }, ["state"]);
   };
 
   const exportCsv = async () => {
@@ -105,7 +95,7 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
           {QUEUE_TABS.map((t) => (
             <li key={t.id}>
               <Link
-                href={href({ tab: t.id })}
+                href={hrefWith({ tab: tabValue(t.id) }, ["state"])}
                 scroll={false}
                 replace
                 aria-current={t.id === tab ? "page" : undefined}
