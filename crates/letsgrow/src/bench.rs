@@ -10,6 +10,7 @@
 mod receiver;
 mod setup;
 mod stats;
+mod tasks;
 mod workers;
 
 use anyhow::Context;
@@ -31,6 +32,12 @@ pub enum BenchCommand {
     /// Prints lateness percentiles (arrival at the receiver minus the scheduled
     /// instant), throughput, duplicates and losses. Setup is not measured.
     Publish(PublishArgs),
+    /// Many tasks across several worker processes on PostgreSQL (optionally
+    /// killing one mid-run): throughput, and whether every task finished once.
+    Tasks(tasks::TasksArgs),
+    /// One task-runner child process for `bench tasks` (started by it).
+    #[command(hide = true)]
+    TaskWorker(tasks::TaskWorkerArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -73,6 +80,8 @@ pub struct PublishArgs {
 pub async fn run(config_file: Option<&Path>, cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Publish(args) => publish(config_file, args).await,
+        BenchCommand::Tasks(args) => tasks::run(args).await,
+        BenchCommand::TaskWorker(args) => tasks::task_worker(args).await,
     }
 }
 

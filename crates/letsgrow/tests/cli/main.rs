@@ -26,6 +26,11 @@ fn every_subcommand_has_help() {
         vec!["migrate", "--help"],
         vec!["openapi", "--help"],
         vec!["bench", "publish", "--help"],
+        vec!["bench", "tasks", "--help"],
+        vec!["tasks", "list", "--help"],
+        vec!["tasks", "retry", "--help"],
+        vec!["tasks", "cancel", "--help"],
+        vec!["tasks", "schedules", "--help"],
     ] {
         let out = letsgrow().args(&sub).output().unwrap();
         assert!(out.status.success(), "{sub:?}");
