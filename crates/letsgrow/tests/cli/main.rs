@@ -245,3 +245,37 @@ fn text_check_reads_stdin_and_jsonl_in_order() {
     let unknown = text_check(&["--platform", "twitter"], "hi");
     assert!(!unknown.status.success());
 }
+
+#[test]
+fn tasks_commands_list_and_refuse_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = letsgrow()
+        .args(["tasks", "list", "--data-dir", d])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("no tasks match")
+    );
+    let out = letsgrow()
+        .args(["tasks", "retry", "nope", "--data-dir", d])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no task has the id nope"), "{err}");
+    let out = letsgrow()
+        .args(["tasks", "list", "--state", "stuck", "--data-dir", d])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("is not a task state"), "{err}");
+}
