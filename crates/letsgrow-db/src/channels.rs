@@ -8,7 +8,13 @@ pub struct ChannelRow {
     pub user_id: String,
     pub platform: String,
     pub external_id: String,
+    /// The name shown to people: the owner's own name for the channel, else
+    /// the account's handle.
     pub handle: String,
+    /// The account's handle on the platform, whatever the channel is called.
+    pub account_handle: String,
+    /// The owner's own name for the channel, if any.
+    pub name: Option<String>,
     pub base_url: String,
     pub settings: String,
     pub status: String,
@@ -20,7 +26,8 @@ pub struct ChannelRow {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, user_id, platform, external_id, handle, base_url, settings, status, status_message, \
+const COLUMNS: &str = "id, user_id, platform, external_id, COALESCE(name, handle) AS handle, handle AS account_handle, name, \
+                       base_url, settings, status, status_message, \
                        rate_limited_until, last_checked_at, paused_at, created_at, updated_at";
 
 pub struct NewChannel<'a> {
@@ -28,6 +35,8 @@ pub struct NewChannel<'a> {
     pub platform: &'a str,
     pub external_id: &'a str,
     pub handle: &'a str,
+    /// The channel's own name when the handle is taken by another channel.
+    pub name: Option<&'a str>,
     pub base_url: &'a str,
     pub settings: &'a str,
 }
@@ -49,8 +58,8 @@ pub async fn insert(
     now_ms: i64,
 ) -> DbResult<ChannelRow> {
     let sql = format!(
-        "INSERT INTO channels (id, user_id, platform, external_id, handle, base_url, settings, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {COLUMNS}"
+        "INSERT INTO channels (id, user_id, platform, external_id, handle, base_url, settings, created_at, updated_at, name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING {COLUMNS}"
     );
     on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -63,6 +72,7 @@ pub async fn insert(
             .bind(c.base_url)
             .bind(c.settings)
             .bind(now_ms)
+            .bind(c.name)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| DbError::from_unique(e, "account"))?;
@@ -217,6 +227,24 @@ pub async fn set_settings(
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
         .bind(settings).bind(now_ms).bind(user_id).bind(id).bind(expected)
+        .fetch_optional(pool).await?),
+    )
+}
+
+/// Renames a channel (`None`: back to the account's handle).
+pub async fn set_name(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    name: Option<&str>,
+    now_ms: i64,
+) -> DbResult<Option<ChannelRow>> {
+    let sql = format!(
+        "UPDATE channels SET name = $1, updated_at = $2 WHERE user_id = $3 AND id = $4 RETURNING {COLUMNS}"
+    );
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
+        .bind(name).bind(now_ms).bind(user_id).bind(id)
         .fetch_optional(pool).await?),
     )
 }

@@ -179,6 +179,16 @@ pub async fn get(db: &Db, user_id: &str, id: &str) -> DbResult<Option<PostRow>> 
     )
 }
 
+/// Deletes a post whose every channel is a draft, with its channels, history
+/// and notifications; false when it is not the user's or a channel is not a
+/// draft (checked in the same statement, so a post that was just scheduled stays).
+pub async fn delete_draft(db: &Db, user_id: &str, id: &str) -> DbResult<bool> {
+    let sql = "DELETE FROM posts WHERE user_id = $1 AND id = $2 \
+               AND NOT EXISTS (SELECT 1 FROM post_targets WHERE post_id = $2 AND state <> 'draft')";
+    let n = on_pool!(db, pool => sqlx::query(sql).bind(user_id).bind(id).execute(pool).await?.rows_affected());
+    Ok(n == 1)
+}
+
 /// Posts by id (any owner; workers), in no particular order.
 pub async fn posts_by_ids(db: &Db, ids: &[String]) -> DbResult<Vec<PostRow>> {
     if ids.is_empty() {

@@ -25,6 +25,7 @@ pub enum ErrorCode {
     MethodNotAllowed,
     EmailTaken,
     ChannelExists,
+    ChannelNameTaken,
     DuplicatePost,
     Conflict,
     PlatformRejected,
@@ -51,6 +52,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::EmailTaken => "email_taken",
             ErrorCode::ChannelExists => "channel_exists",
+            ErrorCode::ChannelNameTaken => "channel_name_taken",
             ErrorCode::DuplicatePost => "duplicate_post",
             ErrorCode::PlatformRejected => "platform_rejected",
             ErrorCode::PlatformUnavailable => "platform_unavailable",
@@ -76,6 +78,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::EmailTaken
             | ErrorCode::ChannelExists
+            | ErrorCode::ChannelNameTaken
             | ErrorCode::DuplicatePost
             | ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::PlatformRejected => StatusCode::UNPROCESSABLE_ENTITY,

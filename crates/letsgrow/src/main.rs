@@ -210,6 +210,7 @@ fn text_check(args: TextCheckArgs) -> anyhow::Result<()> {
         } else {
             letsgrow_core::text::RedditField::Body
         },
+        ..Default::default()
     };
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();

@@ -26,6 +26,9 @@ pub enum ChannelError {
     Unsupported(Platform),
     #[error("this account is already connected")]
     Duplicate,
+    /// Another of the user's channels already has this name.
+    #[error("another channel is already called {0}")]
+    NameTaken(String),
     #[error("no such channel")]
     NotFound,
     /// The platform refused the credentials (nothing was stored).
@@ -50,6 +53,26 @@ impl From<DbError> for ChannelError {
             other => ChannelError::Internal(other.to_string()),
         }
     }
+}
+
+/// Longest channel name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// How names compare for uniqueness: as the CSV import finds channels
+/// (case-insensitive, a leading `@` ignored).
+fn name_key(name: &str) -> String {
+    name.trim().trim_start_matches('@').to_lowercase()
+}
+
+/// `None` when `handle` is free among `taken` (keys), else the first free
+/// "handle (n)".
+fn free_name(handle: &str, taken: &[String]) -> Option<String> {
+    if !taken.contains(&name_key(handle)) {
+        return None;
+    }
+    (2..)
+        .map(|n| format!("{handle} ({n})"))
+        .find(|candidate| !taken.contains(&name_key(candidate)))
 }
 
 /// What the user submitted to connect a channel.
@@ -248,6 +271,13 @@ impl ChannelService {
         let id = letsgrow_db::new_id();
         let sealed = self.seal(&id, &connected.credentials)?;
         let settings = connected.account.settings.to_string();
+        // Names are unique per user: a second "127.0.0.1" becomes "127.0.0.1 (2)".
+        let taken: Vec<String> = repo::list_for_user(&self.db, user_id)
+            .await?
+            .iter()
+            .map(|c| name_key(&c.handle))
+            .collect();
+        let name = free_name(&connected.account.handle, &taken);
         let row = repo::insert(
             &self.db,
             &id,
@@ -256,6 +286,7 @@ impl ChannelService {
                 platform: platform.as_str(),
                 external_id: &connected.account.external_id,
                 handle: &connected.account.handle,
+                name: name.as_deref(),
                 base_url: &connected.account.base_url,
                 settings: &settings,
             },
@@ -315,6 +346,7 @@ impl ChannelService {
         &self,
         user_id: &str,
         id: &str,
+        name: Option<&str>,
         paused: Option<bool>,
         settings: &[(&'static str, &str)],
     ) -> Result<ChannelRow, ChannelError> {
@@ -322,6 +354,9 @@ impl ChannelService {
         let mut row = repo::get_for_user(&self.db, user_id, id)
             .await?
             .ok_or(ChannelError::NotFound)?;
+        if let Some(name) = name {
+            row = self.rename(user_id, &row, name, now).await?;
+        }
         let merged = if settings.is_empty() {
             None
         } else {
@@ -343,6 +378,43 @@ impl ChannelService {
                 .ok_or(ChannelError::Changed)?;
         }
         Ok(row)
+    }
+
+    /// Gives a channel its own name (an empty one, or the handle, restores the
+    /// account's handle). Names are unique per user, ignoring case and a leading
+    /// `@`, because the CSV `channel` column finds channels by them.
+    async fn rename(
+        &self,
+        user_id: &str,
+        row: &ChannelRow,
+        name: &str,
+        now: i64,
+    ) -> Result<ChannelRow, ChannelError> {
+        let name = name.trim();
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(ChannelError::Validation(vec![(
+                "name",
+                format!("is too long: at most {MAX_NAME_CHARS} characters"),
+            )]));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(ChannelError::Validation(vec![(
+                "name",
+                "must be one line of text, without control characters".into(),
+            )]));
+        }
+        let own = (!name.is_empty() && name != row.account_handle).then_some(name);
+        let shown = own.unwrap_or(&row.account_handle);
+        let others = repo::list_for_user(&self.db, user_id).await?;
+        if let Some(other) = others
+            .iter()
+            .find(|c| c.id != row.id && name_key(&c.handle) == name_key(shown))
+        {
+            return Err(ChannelError::NameTaken(other.handle.clone()));
+        }
+        repo::set_name(&self.db, user_id, &row.id, own, now)
+            .await?
+            .ok_or(ChannelError::NotFound)
     }
 
     pub async fn test(&self, user_id: &str, id: &str) -> Result<ChannelRow, ChannelError> {
@@ -483,7 +555,7 @@ impl ChannelService {
             channel_id: row.id.clone(),
             account: Account {
                 external_id: row.external_id.clone(),
-                handle: row.handle.clone(),
+                handle: row.account_handle.clone(),
                 base_url: row.base_url.clone(),
                 settings: serde_json::from_str(&row.settings).unwrap_or_default(),
             },

@@ -71,6 +71,7 @@ impl CallbackError {
             ChannelError::Validation(_)
             | ChannelError::Unsupported(_)
             | ChannelError::NotFound
+            | ChannelError::NameTaken(_)
             | ChannelError::Changed => (
                 "invalid_request",
                 "The connection request was not valid.".to_owned(),

@@ -274,7 +274,47 @@ impl PostService {
     }
 
     /// The queue (scheduled posts) as CSV in the import format.
+    /// The queue (every scheduled post) as CSV in the import format.
     pub async fn export_csv(&self, user_id: &str) -> Result<String, PostError> {
+        let targets = repo::queue(self.db(), user_id, 100_000).await?;
+        self.export_targets(user_id, &targets).await
+    }
+
+    /// Exactly what a view of the queue shows: the channels of `selection.post_ids`
+    /// (in that order) whose state is one of `selection.states`, on
+    /// `selection.channel_id` when given. Posts that are not the user's are left out.
+    pub async fn export_selection(
+        &self,
+        user_id: &str,
+        selection: &ExportSelection,
+    ) -> Result<String, PostError> {
+        let order: HashMap<&str, usize> = selection
+            .post_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let mut targets: Vec<repo::TargetRow> = repo::targets_of(self.db(), &selection.post_ids)
+            .await?
+            .into_iter()
+            .filter(|t| {
+                t.user_id == user_id
+                    && selection.states.iter().any(|s| s == &t.state)
+                    && selection
+                        .channel_id
+                        .as_ref()
+                        .is_none_or(|c| c == &t.channel_id)
+            })
+            .collect();
+        targets.sort_by_key(|t| (order.get(t.post_id.as_str()).copied(), t.scheduled_at));
+        self.export_targets(user_id, &targets).await
+    }
+
+    async fn export_targets(
+        &self,
+        user_id: &str,
+        targets: &[repo::TargetRow],
+    ) -> Result<String, PostError> {
         let channels: HashMap<String, ChannelRow> =
             letsgrow_db::channels::list_for_user(self.db(), user_id)
                 .await?
@@ -285,7 +325,6 @@ impl PostService {
         for c in channels.values() {
             *handle_count.entry(c.handle.to_lowercase()).or_default() += 1;
         }
-        let targets = repo::queue(self.db(), user_id, 100_000).await?;
         let post_ids: Vec<String> = targets.iter().map(|t| t.post_id.clone()).collect();
         let posts: HashMap<String, letsgrow_db::posts::PostRow> =
             repo::posts_by_ids(self.db(), &post_ids)
@@ -294,7 +333,7 @@ impl PostService {
                 .map(|p| (p.id.clone(), p))
                 .collect();
         let mut out = Vec::new();
-        for t in &targets {
+        for t in targets {
             let Some(post) = posts.get(&t.post_id) else {
                 continue;
             };
@@ -328,6 +367,15 @@ impl PostService {
         }
         Ok(csv_posts::write(&out))
     }
+}
+
+/// Which posts an export holds: what one view of the queue shows.
+#[derive(Debug, Clone, Default)]
+pub struct ExportSelection {
+    pub post_ids: Vec<String>,
+    /// Channel states to include (a tab's: `scheduled`, `published`, …).
+    pub states: Vec<String>,
+    pub channel_id: Option<String>,
 }
 
 /// A channel by id, handle (`alice.bsky.social`, `@alice`) or `platform:handle`.

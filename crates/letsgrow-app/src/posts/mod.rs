@@ -475,7 +475,11 @@ impl PostService {
     /// Takes scheduled (and failed) targets back to draft.
     pub async fn cancel(&self, user_id: &str, id: &str) -> Result<PostDetail, PostError> {
         let detail = self.get(user_id, id).await?;
-        let from = [state::SCHEDULED, state::FAILED];
+        // Scheduled includes a channel waiting between attempts (retrying), and
+        // unconfirmed one whose last attempt may have reached the platform: it
+        // keeps `needs_lookup`, so publishing it again looks the post up first
+        // and never sends it twice. A channel being sent right now is left alone.
+        let from = [state::SCHEDULED, state::FAILED, state::UNCONFIRMED];
         let changes: Vec<repo::TargetChange<'_>> = detail
             .targets
             .iter()
@@ -492,11 +496,26 @@ impl PostService {
             .collect();
         if changes.is_empty() {
             return Err(PostError::Conflict(
-                "Nothing to cancel: no channel of this post is scheduled.".into(),
+                "Nothing to cancel: no channel of this post is waiting to be sent (a channel being sent right now finishes first).".into(),
             ));
         }
         repo::change_targets(&self.db, &changes, now_ms()).await?;
         self.get(user_id, id).await
+    }
+
+    /// Deletes a draft: a post whose every channel is a draft. Anything else
+    /// is a conflict that says what to do.
+    pub async fn delete_draft(&self, user_id: &str, id: &str) -> Result<(), PostError> {
+        self.get(user_id, id).await?;
+        if repo::delete_draft(&self.db, user_id, id).await? {
+            return Ok(());
+        }
+        match repo::get(&self.db, user_id, id).await? {
+            None => Ok(()),
+            Some(_) => Err(PostError::Conflict(
+                "Only drafts can be deleted. Cancel the post's scheduled channels first; posts that went out stay in the history.".into(),
+            )),
+        }
     }
 
     /// Publishes now (also the "retry" of failed targets). `target_ids`

@@ -63,6 +63,11 @@ impl PostService {
                 .as_u64()
                 .map(|n| (n as usize).saturating_sub(warning)),
             reddit_field: RedditField::Body,
+            // A webhook's receiver sets its limit (Discord 2,000, Slack 40,000).
+            webhook_format: settings["format"]
+                .as_str()
+                .and_then(letsgrow_core::text::WebhookFormat::parse)
+                .unwrap_or_default(),
         };
         for (i, part) in content.parts.iter().enumerate() {
             let key = format!("{prefix}.parts[{i}]");

@@ -17,8 +17,10 @@
 //!   most 30 hashtags), **Reddit** (title 300, body 40,000): Unicode code
 //!   points. None of these platforms documents how it counts "characters";
 //!   code points are the plain reading (an emoji is one, a ZWJ family several).
-//! - **Webhook**: code points, no length limit; the text must still not be
-//!   blank.
+//! - **Webhook**: by format ([`CheckOptions::webhook_format`], see
+//!   [`WebhookFormat`]): Generic has no limit, Discord 2,000 code points,
+//!   Slack 40,000 code points of the escaped text it is sent. The text must
+//!   still not be blank.
 //!
 //! Every platform rejects empty or whitespace-only text ([`is_blank`]).
 //!
@@ -36,6 +38,7 @@ mod extract;
 mod mastodon;
 mod tlds;
 mod url;
+mod webhook;
 mod x;
 
 use serde::{Deserialize, Serialize};
@@ -56,6 +59,9 @@ pub use mastodon::{
     extract_mentions as extract_mastodon_mentions,
 };
 pub use tlds::is_tld;
+pub use webhook::{
+    DISCORD_MAX_CONTENT, SLACK_MAX_TEXT, SLACK_SECTION_MAX, WebhookFormat, slack_escape,
+};
 pub use x::{
     X_MAX_WEIGHTED_LENGTH, X_URL_LENGTH, has_invalid_characters as x_has_invalid_characters,
     weighted_length as x_weighted_length,
@@ -96,6 +102,9 @@ pub struct CheckOptions {
     pub max_override: Option<usize>,
     /// For Reddit: check the text as a title or as a body. Ignored elsewhere.
     pub reddit_field: RedditField,
+    /// For Webhook: the channel's body format, whose receiver sets the limit
+    /// (Generic, the default, has none). Ignored elsewhere.
+    pub webhook_format: WebhookFormat,
 }
 
 /// A hashtag, mention, URL or cashtag found in a text.
@@ -203,21 +212,25 @@ pub fn max_length(platform: Platform, opts: &CheckOptions) -> Option<usize> {
             RedditField::Title => REDDIT_TITLE_MAX,
             RedditField::Body => REDDIT_BODY_MAX,
         }),
-        Platform::Webhook => None,
+        Platform::Webhook => opts.webhook_format.max_length(),
     }
 }
 
-/// The length of `text` as `platform` counts it.
+/// The length of `text` as `platform` counts it (a webhook as a Generic one).
 pub fn platform_length(platform: Platform, text: &str) -> usize {
+    length_with(platform, text, &CheckOptions::default())
+}
+
+/// The length of `text` as `platform` counts it, with `opts` (the webhook format).
+fn length_with(platform: Platform, text: &str, opts: &CheckOptions) -> usize {
     match platform {
         Platform::X => x_weighted_length(text),
         Platform::Bluesky => bluesky_grapheme_length(text),
         Platform::Mastodon => mastodon_length(text),
-        Platform::Linkedin
-        | Platform::Reddit
-        | Platform::Instagram
-        | Platform::Threads
-        | Platform::Webhook => text.chars().count(),
+        Platform::Webhook => opts.webhook_format.length(text),
+        Platform::Linkedin | Platform::Reddit | Platform::Instagram | Platform::Threads => {
+            text.chars().count()
+        }
     }
 }
 
@@ -241,7 +254,7 @@ fn platform_name(platform: Platform, opts: &CheckOptions) -> &'static str {
         },
         Platform::Instagram => "an Instagram caption",
         Platform::Threads => "Threads",
-        Platform::Webhook => "this webhook",
+        Platform::Webhook => opts.webhook_format.described(),
     }
 }
 
@@ -311,7 +324,7 @@ pub fn check(platform: Platform, text: &str, opts: &CheckOptions) -> CheckResult
             )
         }
         _ => (
-            platform_length(platform, text),
+            length_with(platform, text, opts),
             extract::entities_in(&chars, true, None),
         ),
     };

@@ -293,6 +293,75 @@ fn webhook_has_no_limit() {
 }
 
 #[test]
+fn a_webhook_counts_against_its_formats_receiver() {
+    let with = |webhook_format| CheckOptions {
+        webhook_format,
+        ..CheckOptions::default()
+    };
+    // (format, text, max, length, valid)
+    let table: [(WebhookFormat, String, Option<usize>, usize, bool); 6] = [
+        (WebhookFormat::Generic, "a".repeat(2_001), None, 2_001, true),
+        (
+            WebhookFormat::Discord,
+            "a".repeat(2_000),
+            Some(2_000),
+            2_000,
+            true,
+        ),
+        (
+            WebhookFormat::Discord,
+            "a".repeat(2_001),
+            Some(2_000),
+            2_001,
+            false,
+        ),
+        (
+            WebhookFormat::Discord,
+            "é".repeat(2_000),
+            Some(2_000),
+            2_000,
+            true,
+        ),
+        (
+            WebhookFormat::Slack,
+            "a".repeat(40_000),
+            Some(40_000),
+            40_000,
+            true,
+        ),
+        // Sent escaped: 10,000 `&` are 50,000 characters to Slack.
+        (
+            WebhookFormat::Slack,
+            "&".repeat(10_000),
+            Some(40_000),
+            50_000,
+            false,
+        ),
+    ];
+    for (format, text, max, length, valid) in table {
+        let r = check(Platform::Webhook, &text, &with(format));
+        assert_eq!(
+            (r.max, r.weighted_length, r.valid),
+            (max, length, valid),
+            "{format:?}"
+        );
+    }
+    let over = check(
+        Platform::Webhook,
+        &"a".repeat(2_001),
+        &with(WebhookFormat::Discord),
+    );
+    assert_eq!(
+        over.violations[0].message,
+        "2001 characters is over the limit of 2000 for a Discord webhook"
+    );
+    // The format reaches the API as `webhook_format`.
+    let opts: CheckOptions =
+        serde_json::from_value(json!({"webhook_format": "slack"})).unwrap_or_default();
+    assert_eq!(opts.webhook_format, WebhookFormat::Slack);
+}
+
+#[test]
 fn large_mixed_input_stays_fast() {
     // A Reddit-body-sized mix of the constructs every scanner looks at, plus
     // long runs without spaces, which are the worst case for URL scanning.

@@ -202,3 +202,29 @@ fn indices_are_code_points() {
         }]
     );
 }
+
+/// twitter-text's "URL with punctuation" cases (conformance `extract.yml` and
+/// the ports' `testUrlWithPunctuation`): each text is one whole URL, with or
+/// without protocol, also after "test " and after CJK text.
+#[test]
+fn urls_with_punctuation_are_extracted_whole() {
+    let table = [
+        "http://www.foo.com/foo/path-with-period./",
+        "http://www.foo.org.za/foo/bar/688.1",
+        "http://www.foo.com/bar-path/some.stm?param1=foo;param2=P1|0||P2|0",
+        "http://foo.com/bar/123/foo_&_bar/",
+        "http://foo.com/bar(test)bar(test)bar(test)",
+        "www.foo.com/foo/path-with-period./",
+        "www.foo.org.za/foo/bar/688.1",
+        "www.foo.com/bar-path/some.stm?param1=foo;param2=P1|0||P2|0",
+        "foo.com/bar/123/foo_&_bar/",
+    ];
+    for url in table {
+        assert_eq!(urls(url), [url], "alone: {url}");
+        assert_eq!(urls(&format!("test {url}")), [url], "after text: {url}");
+    }
+    assert_eq!(
+        urls("ああああああhttp://www.foo.org.za/foo/bar/688.1"),
+        ["http://www.foo.org.za/foo/bar/688.1"]
+    );
+}

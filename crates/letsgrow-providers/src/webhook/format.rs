@@ -5,41 +5,14 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-/// The body layout a webhook expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// LetsGrow's own JSON (n8n, Zapier, custom endpoints).
-    Generic,
-    /// A Discord incoming webhook (`content` + image `embeds`).
-    Discord,
-    /// A Slack incoming webhook (`text` + `blocks`).
-    Slack,
-}
+pub use letsgrow_core::text::DISCORD_MAX_CONTENT;
+/// The body layout a webhook expects, and its receiver's text limits (core
+/// declares them so the composer and the save check count the same way).
+pub use letsgrow_core::text::WebhookFormat as Format;
+use letsgrow_core::text::{SLACK_MAX_TEXT, SLACK_SECTION_MAX, slack_escape};
 
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "" | "generic" | "json" => Some(Format::Generic),
-            "discord" => Some(Format::Discord),
-            "slack" => Some(Format::Slack),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Generic => "generic",
-            Format::Discord => "discord",
-            Format::Slack => "slack",
-        }
-    }
-}
-
-/// Discord's `content` limit, in characters.
-pub const DISCORD_MAX_CONTENT: usize = 2_000;
 /// Discord's embeds per message.
 pub const DISCORD_MAX_EMBEDS: usize = 10;
-/// Slack's limit for a section block's text.
-const SLACK_SECTION_MAX: usize = 3_000;
 /// Slack's blocks per message.
 const SLACK_MAX_BLOCKS: usize = 50;
 
@@ -149,16 +122,19 @@ pub fn discord(part: &PublishPart) -> ProviderResult<Value> {
     Ok(body)
 }
 
-fn slack_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 pub fn slack(part: &PublishPart) -> ProviderResult<Value> {
     let media = media_urls(part)?;
     let text = slack_escape(&text_with_link(part));
     let chars: Vec<char> = text.chars().collect();
+    if chars.len() > SLACK_MAX_TEXT {
+        return Err(ProviderError::invalid_content(
+            "too_long",
+            format!(
+                "Slack messages hold at most {SLACK_MAX_TEXT} characters (with & < > counted as Slack receives them); this one has {}",
+                chars.len()
+            ),
+        ));
+    }
     let mut blocks: Vec<Value> = chars
         .chunks(SLACK_SECTION_MAX)
         .map(|c| json!({ "type": "section", "text": { "type": "mrkdwn", "text": c.iter().collect::<String>() } }))
@@ -263,6 +239,16 @@ mod tests {
             discord(&long),
             Err(ProviderError::InvalidContent { .. })
         ));
+        // Slack: the limit is on the escaped text, as core counts it.
+        let mut amp = part();
+        amp.text = "&".repeat(8_001);
+        assert_eq!(Format::Slack.length(&amp.text), 40_005);
+        assert!(matches!(
+            slack(&amp),
+            Err(ProviderError::InvalidContent { .. })
+        ));
+        amp.text = "&".repeat(8_000);
+        assert!(slack(&amp).is_ok());
     }
 
     #[test]

@@ -32,6 +32,14 @@ impl From<ChannelError> for ApiError {
                 ErrorCode::ChannelExists,
                 "This account is already connected as a channel.",
             ),
+            ChannelError::NameTaken(name) => ApiError::new(
+                ErrorCode::ChannelNameTaken,
+                format!("Another of your channels is already called “{name}”. Pick another name."),
+            )
+            .with_detail(
+                "fields",
+                serde_json::json!({ "name": "another channel has this name" }),
+            ),
             ChannelError::NotFound => ApiError::not_found("There is no such channel."),
             ChannelError::Rejected { field, message } => {
                 ApiError::new(ErrorCode::PlatformRejected, message.clone())
@@ -57,8 +65,11 @@ pub struct Channel {
     #[schema(format = "uuid")]
     pub id: String,
     pub platform: Platform,
-    /// Handle or name shown to people.
+    /// The name shown to people: the channel's own name if given, else the
+    /// account's handle. Unique among the user's channels; the CSV `channel` key.
     pub handle: String,
+    /// The account's handle on the platform, whatever the channel is called.
+    pub account_handle: String,
     /// The platform's id for the account (Bluesky DID, …).
     pub external_id: String,
     /// PDS, instance or webhook URL.
@@ -101,6 +112,7 @@ impl From<ChannelRow> for Channel {
             platform: c.platform.parse().unwrap_or(Platform::Webhook),
             id: c.id,
             handle: c.handle,
+            account_handle: c.account_handle,
             external_id: c.external_id,
             base_url: c.base_url,
             status: c.status,
@@ -240,6 +252,14 @@ pub async fn disconnect(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChannelRequest {
+    /// A new name for the channel, unique among yours (an empty one restores the
+    /// account's handle).
+    #[schema(
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*$",
+        example = "Team Discord"
+    )]
+    pub name: Option<String>,
     /// Pause (`true`) or resume (`false`) publishing. Paused posts wait and go out on resume.
     pub paused: Option<bool>,
     /// Publishing settings the channel's platform offers; fields left out are
@@ -307,7 +327,7 @@ impl ChannelSettingsUpdate {
     }
 }
 
-/// Pause or resume publishing to a channel, or change its publishing settings.
+/// Rename a channel, pause or resume publishing to it, or change its publishing settings.
 #[utoipa::path(patch, path = "/api/v1/channels/{id}", operation_id = "channels_update", tag = "channels",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Channel id")),
@@ -317,7 +337,7 @@ impl ChannelSettingsUpdate {
         (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
         (status = 404, description = "No such channel", body = crate::error::ErrorBody),
-        (status = 409, description = "The channel changed while saving (`conflict`)", body = crate::error::ErrorBody),
+        (status = 409, description = "The channel changed while saving (`conflict`), or another of your channels has the name (`channel_name_taken`)", body = crate::error::ErrorBody),
         (status = 413, description = "Body too large", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
         (status = 422, description = "Invalid fields, e.g. `settings.subreddit`, or a setting this platform does not have", body = crate::error::ErrorBody),
@@ -335,7 +355,7 @@ pub async fn update(
         .unwrap_or_default();
     let row = state
         .channels
-        .update(&who.user.id, &id, req.paused, &changes)
+        .update(&who.user.id, &id, req.name.as_deref(), req.paused, &changes)
         .await?;
     if req.paused == Some(false) {
         // Posts that came due while paused go out now.

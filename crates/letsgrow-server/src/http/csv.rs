@@ -1,13 +1,13 @@
 //! `/api/v1/posts/import` and `/api/v1/posts/export`: posts from and to CSV files.
 
 use crate::error::{ApiError, ErrorCode};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::http::auth::Authenticated;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use letsgrow_app::posts::csv::{ImportReport, RowReport};
+use letsgrow_app::posts::csv::{ExportSelection, ImportReport, RowReport};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -130,7 +130,86 @@ pub async fn export_csv(
     Authenticated(who): Authenticated,
 ) -> Result<axum::response::Response, ApiError> {
     let csv = state.posts.export_csv(&who.user.id).await?;
-    Ok((
+    Ok(csv_download(&csv))
+}
+
+/// Most posts one selected export names (a queue page's limit).
+pub const MAX_EXPORT_POSTS: usize = 1_000;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    /// The posts, in the order the rows should come (what the view lists).
+    #[schema(max_items = 1000)]
+    pub post_ids: Vec<String>,
+    /// The channel states to include (the view's tab, e.g. `published` for Sent).
+    #[schema(max_items = 6)]
+    pub states: Vec<super::posts::TargetState>,
+    /// Only this channel (the view's channel filter).
+    #[schema(format = "uuid")]
+    pub channel_id: Option<String>,
+}
+
+/// Exactly what a view of the queue shows, as CSV in the import format: the
+/// given posts' channels in the given states (and channel). Posts that are not
+/// yours are left out.
+#[utoipa::path(post, path = "/api/v1/posts/export", operation_id = "posts_export_selection_csv", tag = "posts",
+    security(("bearer" = [])),
+    request_body = ExportRequest,
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv", body = String),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "Too many posts, or no state", body = crate::error::ErrorBody),
+    ))]
+pub async fn export_selection_csv(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiJson(req): ApiJson<ExportRequest>,
+) -> Result<axum::response::Response, ApiError> {
+    if req.post_ids.len() > MAX_EXPORT_POSTS {
+        return Err(ApiError::field(
+            "post_ids",
+            format!("at most {MAX_EXPORT_POSTS} posts at once; pick a date range to export fewer"),
+        ));
+    }
+    if req.states.is_empty() {
+        return Err(ApiError::field(
+            "states",
+            "name at least one state to export",
+        ));
+    }
+    let selection = ExportSelection {
+        post_ids: req.post_ids,
+        states: req
+            .states
+            .iter()
+            .map(|s| state_name(*s).to_owned())
+            .collect(),
+        channel_id: req.channel_id,
+    };
+    let csv = state
+        .posts
+        .export_selection(&who.user.id, &selection)
+        .await?;
+    Ok(csv_download(&csv))
+}
+
+fn state_name(s: super::posts::TargetState) -> &'static str {
+    use super::posts::TargetState as T;
+    match s {
+        T::Draft => "draft",
+        T::Scheduled => "scheduled",
+        T::Publishing => "publishing",
+        T::Published => "published",
+        T::Failed => "failed",
+        T::Unconfirmed => "unconfirmed",
+    }
+}
+
+fn csv_download(csv: &str) -> axum::response::Response {
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (
@@ -141,5 +220,5 @@ pub async fn export_csv(
         // A byte-order mark so spreadsheet programs read UTF-8; the importer accepts it.
         format!("\u{FEFF}{csv}"),
     )
-        .into_response())
+        .into_response()
 }

@@ -574,7 +574,9 @@ pub async fn update(
     Ok(axum::Json(post_view(d)))
 }
 
-/// Cancel: every scheduled (or failed) channel of the post goes back to draft.
+/// Cancel: every channel of the post still waiting to be sent goes back to draft
+/// (scheduled, retrying between attempts, unconfirmed, or failed). An unconfirmed
+/// channel keeps its lookup, so publishing it again never sends it twice.
 #[utoipa::path(post, path = "/api/v1/posts/{id}/cancel", operation_id = "posts_cancel", tag = "posts",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
@@ -582,7 +584,7 @@ pub async fn update(
         (status = 200, description = "The post", body = Post),
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
         (status = 404, description = "No such post", body = crate::error::ErrorBody),
-        (status = 409, description = "Nothing is scheduled", body = crate::error::ErrorBody),
+        (status = 409, description = "Nothing is waiting to be sent", body = crate::error::ErrorBody),
     ))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -592,6 +594,25 @@ pub async fn cancel(
     Ok(axum::Json(post_view(
         state.posts.cancel(&who.user.id, &id).await?,
     )))
+}
+
+/// Delete a draft (a post whose every channel is a draft), with its history.
+#[utoipa::path(delete, path = "/api/v1/posts/{id}", operation_id = "posts_delete", tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Post id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+        (status = 404, description = "No such post", body = crate::error::ErrorBody),
+        (status = 409, description = "Not a draft: a channel is scheduled, sent or failed (`conflict`)", body = crate::error::ErrorBody),
+    ))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Authenticated(who): Authenticated,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    state.posts.delete_draft(&who.user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Publish now; also how a failed channel is retried (`target_ids`).

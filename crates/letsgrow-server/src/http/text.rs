@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::http::auth::Authenticated;
 use letsgrow_core::Platform;
-use letsgrow_core::text::{CheckOptions, CheckResult, RedditField};
+use letsgrow_core::text::{CheckOptions, CheckResult, RedditField, WebhookFormat};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -25,6 +25,9 @@ pub struct TextCheckRequest {
     pub max_override: Option<u32>,
     /// Reddit only: check as a `title` or a `body` (default).
     pub reddit_field: Option<RedditField>,
+    /// Webhook only: the channel's format, whose receiver sets the limit
+    /// (`generic`, the default: none; `discord`: 2,000; `slack`: 40,000 as sent, escaped).
+    pub webhook_format: Option<WebhookFormat>,
 }
 
 /// Check a text against a platform's rules: weighted length, limit, violations,
@@ -59,6 +62,7 @@ pub async fn check(
     let opts = CheckOptions {
         max_override: req.max_override.map(|m| m as usize),
         reddit_field: req.reddit_field.unwrap_or_default(),
+        webhook_format: req.webhook_format.unwrap_or_default(),
     };
     // Text analysis is CPU work bounded by MAX_TEXT_CHARS; fine on the request task.
     let result = letsgrow_core::text::check(req.platform, &req.text, &opts);

@@ -359,3 +359,136 @@ async fn rotation_reseals_every_secret_under_the_active_key() {
         assert_eq!(ctx.credentials.secret.map(|s| s.expose().len()), Some(64));
     }
 }
+
+/// Two webhooks to the same host get distinct names, can be renamed, and a name
+/// another channel has is a 409 `channel_name_taken` naming the field; the CSV
+/// `channel` column then finds the channel by its new name.
+async fn channels_are_renamed_with_unique_names(app: TestApp) {
+    let t = app.register("names@example.com").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (url, _) = receiver().await;
+    let mut ids = Vec::new();
+    let mut handles = Vec::new();
+    for n in 1..=2 {
+        let r = app
+            .post_auth(
+                "/api/v1/channels",
+                &t,
+                &json!({"platform": "webhook", "url": format!("{url}?n={n}"), "format": "generic"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let v: Value = r.json().await.unwrap();
+        ids.push(v["channel"]["id"].as_str().unwrap().to_owned());
+        handles.push(v["channel"]["handle"].as_str().unwrap().to_owned());
+    }
+    // Both would be "127.0.0.1 (generic)": the second one's name says it is another.
+    assert_eq!(
+        handles[1],
+        format!("{} (2)", handles[0]),
+        "connected names are unique"
+    );
+
+    let patch = |id: String, body: Value| {
+        let app = &app;
+        let t = &t;
+        async move {
+            app.client
+                .patch(app.url(&format!("/api/v1/channels/{id}")))
+                .bearer_auth(t)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = patch(ids[1].clone(), json!({"name": "  Team Discord "})).await;
+    assert_eq!(r.status(), 200);
+    let renamed: Value = r.json().await.unwrap();
+    assert_eq!(renamed["handle"], "Team Discord");
+    assert_eq!(
+        renamed["account_handle"],
+        handles[0].as_str(),
+        "the platform's handle stays: {renamed}"
+    );
+
+    // Taken, whatever the case or a leading @.
+    let taken = patch(ids[0].clone(), json!({"name": "@team discord"})).await;
+    let body = expect_error(taken, 409, "channel_name_taken").await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Team Discord"),
+        "{body}"
+    );
+    assert!(
+        body["error"]["details"]["fields"]["name"].is_string(),
+        "{body}"
+    );
+    let long = patch(ids[0].clone(), json!({"name": "x".repeat(101)})).await;
+    expect_error(long, 422, "validation_failed").await;
+
+    // Renaming to its own name again is fine; the list shows the names.
+    assert_eq!(
+        patch(ids[1].clone(), json!({"name": "Team Discord"}))
+            .await
+            .status(),
+        200
+    );
+    let list: Value = app
+        .get_auth("/api/v1/channels", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["handle"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [handles[0].as_str(), "Team Discord"]);
+
+    // The CSV `channel` key is the name.
+    let csv = "channel,text,scheduled_at\nTeam Discord,hello from the csv,2031-01-01T10:00:00Z\n";
+    let r = app
+        .client
+        .post(app.url("/api/v1/posts/import?dry_run=true"))
+        .bearer_auth(&t)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        (v["rows_ok"].as_u64(), v["rows_failed"].as_u64()),
+        (Some(1), Some(0)),
+        "{v}"
+    );
+
+    // An empty name restores the account's handle (free again).
+    let back = patch(ids[1].clone(), json!({"name": ""})).await;
+    let back: Value = back.json().await.unwrap();
+    assert_eq!(back["handle"], back["account_handle"]);
+}
+
+mod rename {
+    #[tokio::test]
+    async fn sqlite() {
+        super::channels_are_renamed_with_unique_names(
+            super::allow_private(crate::helpers::Backend::Sqlite).await,
+        )
+        .await;
+    }
+    #[tokio::test]
+    async fn postgres() {
+        super::channels_are_renamed_with_unique_names(
+            super::allow_private(crate::helpers::Backend::Postgres).await,
+        )
+        .await;
+    }
+}

@@ -13,6 +13,7 @@ mod oauth;
 mod ops;
 mod platforms;
 mod posts;
+mod queue_views;
 mod ratelimit;
 mod spec_peers;
 mod tasks;

@@ -19,13 +19,13 @@ struct Seen {
 }
 
 #[derive(Clone)]
-struct Receiver {
-    base: String,
+pub(crate) struct Receiver {
+    pub(crate) base: String,
     seen: Arc<Mutex<Seen>>,
 }
 
 impl Receiver {
-    async fn start(delay_ms: u64) -> Receiver {
+    pub(crate) async fn start(delay_ms: u64) -> Receiver {
         let seen: Arc<Mutex<Seen>> = Arc::default();
         let store = seen.clone();
         let app = axum::Router::new().route(
@@ -86,15 +86,19 @@ impl Receiver {
         tokio::spawn(async move { axum::serve(listener, app).await });
         Receiver { base, seen }
     }
-    fn script(&self, statuses: &[u16]) {
+    pub(crate) fn script(&self, statuses: &[u16]) {
         self.seen.lock().unwrap().script.extend(statuses);
     }
-    fn requests(&self) -> Vec<(String, String, i64, Value)> {
+    /// Forgets the statuses still to answer (back to 200).
+    pub(crate) fn seen_clear_script(&self) {
+        self.seen.lock().unwrap().script.clear();
+    }
+    pub(crate) fn requests(&self) -> Vec<(String, String, i64, Value)> {
         self.seen.lock().unwrap().requests.clone()
     }
 }
 
-async fn app(backend: Backend) -> TestApp {
+pub(crate) async fn app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |c| {
         c.network.allow_private = true;
         c.worker.poll_ms = 200;
@@ -102,14 +106,14 @@ async fn app(backend: Backend) -> TestApp {
     .await
 }
 
-async fn user(app: &TestApp, email: &str) -> String {
+pub(crate) async fn user(app: &TestApp, email: &str) -> String {
     app.register(email).await["access_token"]
         .as_str()
         .unwrap()
         .to_owned()
 }
 
-async fn webhook(app: &TestApp, token: &str, rx: &Receiver, name: &str) -> String {
+pub(crate) async fn webhook(app: &TestApp, token: &str, rx: &Receiver, name: &str) -> String {
     let r = app
         .post_auth("/api/v1/channels", token, &json!({"platform": "webhook", "url": format!("{}/{name}", rx.base), "format": "generic"}))
         .await;
@@ -118,12 +122,12 @@ async fn webhook(app: &TestApp, token: &str, rx: &Receiver, name: &str) -> Strin
     v["channel"]["id"].as_str().unwrap().to_owned()
 }
 
-fn in_ms(ms: i64) -> String {
+pub(crate) fn in_ms(ms: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::milliseconds(ms))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-async fn create(app: &TestApp, token: &str, body: Value) -> Value {
+pub(crate) async fn create(app: &TestApp, token: &str, body: Value) -> Value {
     let r = app.post_auth("/api/v1/posts", token, &body).await;
     let status = r.status();
     let v: Value = r.json().await.unwrap();

@@ -199,7 +199,7 @@ export type paths = {
         delete: operations["channels_disconnect"];
         options?: never;
         head?: never;
-        /** Pause or resume publishing to a channel, or change its publishing settings. */
+        /** Rename a channel, pause or resume publishing to it, or change its publishing settings. */
         patch: operations["channels_update"];
         trace?: never;
     };
@@ -412,7 +412,8 @@ export type paths = {
         get: operations["posts_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a draft (a post whose every channel is a draft), with its history. */
+        delete: operations["posts_delete"];
         options?: never;
         head?: never;
         /** Edit text, variants and/or reschedule. Channels already published or publishing are left as they are. */
@@ -428,7 +429,9 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Cancel: every scheduled (or failed) channel of the post goes back to draft. */
+        /** Cancel: every channel of the post still waiting to be sent goes back to draft
+         *     (scheduled, retrying between attempts, unconfirmed, or failed). An unconfirmed
+         *     channel keeps its lookup, so publishing it again never sends it twice. */
         post: operations["posts_cancel"];
         delete?: never;
         options?: never;
@@ -463,7 +466,10 @@ export type paths = {
         /** The queue (every scheduled post) as CSV in the import format. */
         get: operations["posts_export_csv"];
         put?: never;
-        post?: never;
+        /** Exactly what a view of the queue shows, as CSV in the import format: the
+         *     given posts' channels in the given states (and channel). Posts that are not
+         *     yours are left out. */
+        post: operations["posts_export_selection_csv"];
         delete?: never;
         options?: never;
         head?: never;
@@ -545,13 +551,16 @@ export type components = {
             new_password: string;
         };
         Channel: {
+            /** @description The account's handle on the platform, whatever the channel is called. */
+            account_handle: string;
             /** @description PDS, instance or webhook URL. */
             base_url: string;
             /** Format: date-time */
             created_at: string;
             /** @description The platform's id for the account (Bluesky DID, …). */
             external_id: string;
-            /** @description Handle or name shown to people. */
+            /** @description The name shown to people: the channel's own name if given, else the
+             *     account's handle. Unique among the user's channels; the CSV `channel` key. */
             handle: string;
             /** Format: uuid */
             id: string;
@@ -677,6 +686,17 @@ export type components = {
             details: Record<string, never>;
             /** @description A human-readable sentence. */
             message: string;
+        };
+        ExportRequest: {
+            /**
+             * Format: uuid
+             * @description Only this channel (the view's channel filter).
+             */
+            channel_id?: string | null;
+            /** @description The posts, in the order the rows should come (what the view lists). */
+            post_ids: string[];
+            /** @description The channel states to include (the view's tab, e.g. `published` for Sent). */
+            states: components["schemas"]["TargetState"][];
         };
         /** @description A rich-text facet over UTF-8 byte offsets `[byte_start, byte_end)`. */
         Facet: {
@@ -988,8 +1008,15 @@ export type components = {
             platform: components["schemas"]["Platform"];
             reddit_field?: components["schemas"]["RedditField"] | null;
             text: string;
+            webhook_format?: components["schemas"]["WebhookFormat"] | null;
         };
         UpdateChannelRequest: {
+            /**
+             * @description A new name for the channel, unique among yours (an empty one restores the
+             *     account's handle).
+             * @example Team Discord
+             */
+            name?: string | null;
             /** @description Pause (`true`) or resume (`false`) publishing. Paused posts wait and go out on resume. */
             paused?: boolean | null;
             settings?: components["schemas"]["ChannelSettingsUpdate"] | null;
@@ -1035,6 +1062,11 @@ export type components = {
          * @enum {string}
          */
         ViolationCode: "empty" | "too_long" | "too_many_hashtags" | "invalid_characters";
+        /**
+         * @description The body layout a webhook channel sends.
+         * @enum {string}
+         */
+        WebhookFormat: "generic" | "discord" | "slack";
         /** @enum {string} */
         Weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
     };
@@ -1782,7 +1814,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The channel changed while saving (`conflict`) */
+            /** @description The channel changed while saving (`conflict`), or another of your channels has the name (`channel_name_taken`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2562,6 +2594,54 @@ export interface operations {
             };
         };
     };
+    posts_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Post id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such post */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a draft: a channel is scheduled, sent or failed (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     posts_update: {
         parameters: {
             query?: never;
@@ -2691,7 +2771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Nothing is scheduled */
+            /** @description Nothing is waiting to be sent */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2813,6 +2893,66 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    posts_export_selection_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many posts, or no state */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ export function makeChannel(overrides: Partial<Channel> = {}): Channel {
     id: "0190a1b2-0000-7000-8000-000000000001",
     platform: "bluesky",
     handle: "alice.bsky.social",
+    account_handle: "alice.bsky.social",
     external_id: "did:plc:alice",
     base_url: "https://bsky.social",
     status: "ok",

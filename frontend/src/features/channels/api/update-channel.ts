@@ -48,3 +48,22 @@ export function useUpdateChannelSettings() {
     onSuccess: (channel) => storeChannel(queryClient, channel),
   });
 }
+
+export interface RenameInput {
+  id: string;
+  /** The new name; "" gives the channel back its account's handle. */
+  name: string;
+}
+
+/** Renames a channel. A 409 `channel_name_taken` means another of the user's channels has the name. */
+export function renameChannel({ id, name }: RenameInput): Promise<Channel> {
+  return call(api.PATCH("/api/v1/channels/{id}", { params: { path: { id } }, body: { name } })) as Promise<Channel>;
+}
+
+export function useRenameChannel() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: renameChannel,
+    onSuccess: (channel) => storeChannel(queryClient, channel),
+  });
+}

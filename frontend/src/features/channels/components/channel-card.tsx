@@ -13,6 +13,7 @@ import type { Channel } from "../api/types";
 import { channelHealth, formatLocalTime } from "../lib/health";
 import { hasPublishingSettings, settingsSummary } from "../lib/channel-settings";
 import { channelKind } from "../lib/platforms";
+import { ChannelName } from "./channel-name";
 import { ChannelSettingsEditor } from "./channel-settings-editor";
 import { HealthBadge } from "./health-badge";
 import { QueueSlotsEditor } from "./queue-slots-editor";
@@ -83,9 +84,7 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
         <div className="flex min-w-0 flex-1 gap-3.5">
           <PlatformIcon platform={channel.platform} />
           <div className="min-w-0 flex-1 space-y-1">
-            <h3 id={headingId} className="font-semibold break-words text-fg">
-              {channel.handle}
-            </h3>
+            <ChannelName channel={channel} headingId={headingId} />
             <p className="text-sm text-muted">
               <span>{kind}</span>
               <span aria-hidden="true"> · </span>

@@ -3,7 +3,10 @@ import { useCallback } from "react";
 import { api, call } from "@/api/client";
 import { uploadWithProgress } from "@/api/upload";
 import { postKeys } from "./keys";
+import type { components } from "@/api/generated/schema";
 import type { ImportResult } from "./types";
+
+type Schemas = components["schemas"];
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -36,18 +39,24 @@ export function useImportCsv() {
   );
 }
 
-/** The queue as CSV (posts_export_csv needs the bearer token, so fetch it rather than link to it). */
-export async function exportCsv(): Promise<Blob> {
-  return call(api.GET("/api/v1/posts/export", { parseAs: "blob" }));
+/** What one view of the queue shows: these posts' channels in these states (and channel). */
+export type ExportSelection = Schemas["ExportRequest"];
+
+/**
+ * Exactly the posts a view shows, as CSV (posts_export_selection_csv needs the
+ * bearer token, so fetch it rather than link to it).
+ */
+export async function exportCsv(selection: ExportSelection): Promise<Blob> {
+  return call(api.POST("/api/v1/posts/export", { body: selection, parseAs: "blob" }));
 }
 
-/** Downloads the export as `letsgrow-queue-<date>.csv`. */
-export async function downloadExport(now: Date = new Date()): Promise<void> {
-  const blob = await exportCsv();
+/** Downloads the export as `letsgrow-<tab>-<date>.csv`. */
+export async function downloadExport(selection: ExportSelection, name: string, now: Date = new Date()): Promise<void> {
+  const blob = await exportCsv(selection);
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
-  a.download = `letsgrow-queue-${now.toISOString().slice(0, 10)}.csv`;
+  a.download = `letsgrow-${name}-${now.toISOString().slice(0, 10)}.csv`;
   document.body.append(a);
   a.click();
   a.remove();

@@ -6,7 +6,7 @@ export const postKeys = {
   list: (filters: PostFilters) => [...postKeys.lists(), filters] as const,
   details: () => [...postKeys.all, "detail"] as const,
   detail: (id: string) => [...postKeys.details(), id] as const,
-  textCheck: (platform: string, max: number | null, text: string) => ["text-check", platform, max, text] as const,
+  textCheck: (platform: string, max: number | null, format: string | null, text: string) => ["text-check", platform, max, format, text] as const,
   resolve: (local: string, zone: string) => ["schedule-resolve", zone, local] as const,
   media: () => ["media", "list"] as const,
 };

@@ -19,6 +19,7 @@ export type ImportRow = Schemas["ImportRow"];
 export type ResolvedTime = Schemas["ResolvedTime"];
 export type CheckResult = Schemas["CheckResult"];
 export type Violation = Schemas["Violation"];
+export type WebhookFormat = Schemas["WebhookFormat"];
 
 /** The document lists the server's IANA names as an enum; pickers offer the browser's list. */
 export type ZoneName = NonNullable<Schedule["timezone"]>;

@@ -6,6 +6,7 @@ import toast from "react-hot-toast";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Icon } from "@/components/ui/icons";
 import { useCancelPost } from "../api/cancel-post";
+import { useDeletePost } from "../api/delete-post";
 import { usePublishPost } from "../api/publish-post";
 import type { Post } from "../api/types";
 import { editHref } from "../lib/content";
@@ -13,7 +14,7 @@ import { apiErrorSentences } from "../lib/errors";
 import { postActions } from "../lib/states";
 import { RescheduleDialog } from "./reschedule-dialog";
 
-/** Edit, Reschedule…, Publish now, Retry (failed channels) and Cancel for one post, as its states allow. */
+/** Edit, Reschedule…, Publish now, Retry (failed channels), Cancel (also between attempts) and Delete (drafts) for one post, as its states allow. */
 export function PostActions({ post, timezone, size = "sm", label }: {
   post: Post;
   timezone: string;
@@ -26,10 +27,15 @@ export function PostActions({ post, timezone, size = "sm", label }: {
   const cancel = useCancelPost();
   const [rescheduling, setRescheduling] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const remove = useDeletePost();
   const of = label ? ` ${label}` : "";
-  // What Cancel does, in its own words: posts_cancel moves scheduled (and failed) channels back to draft.
+  // What Cancel does, in its own words: posts_cancel moves channels still waiting
+  // (scheduled, retrying, unconfirmed, failed) back to draft.
+  const retrying = actions.stopsRetrying;
   const scheduled = post.targets.some((t) => t.state === "scheduled");
-  const cancelText = scheduled ? "Unschedule" : "Move to drafts";
+  const cancelText = retrying ? "Stop retrying" : scheduled ? "Unschedule" : "Move to drafts";
+  const unconfirmed = post.targets.some((t) => t.state === "unconfirmed");
 
   const publishNow = async (targetIds?: string[]) => {
     try {
@@ -43,7 +49,13 @@ export function PostActions({ post, timezone, size = "sm", label }: {
   const cancelPost = async () => {
     try {
       await cancel.mutateAsync(post.id);
-      toast.success(scheduled ? "Unscheduled: the post is a draft again and won't go out." : "Moved to drafts: it won't be sent until you schedule it again.");
+      toast.success(
+        retrying
+          ? "Stopped: no more attempts. The post is a draft again."
+          : scheduled
+            ? "Unscheduled: the post is a draft again and won't go out."
+            : "Moved to drafts: it won't be sent until you schedule it again.",
+      );
     } catch (e) {
       toast.error(apiErrorSentences(e));
     } finally {
@@ -51,14 +63,45 @@ export function PostActions({ post, timezone, size = "sm", label }: {
     }
   };
 
+  const deleteDraft = async () => {
+    try {
+      await remove.mutateAsync(post.id);
+      toast.success("Draft deleted.");
+    } catch (e) {
+      toast.error(apiErrorSentences(e));
+    } finally {
+      setConfirmDelete(false);
+    }
+  };
+
+  if (confirmDelete) {
+    return (
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Confirm: delete${of || " this draft"}`}>
+        <span className="text-sm text-fg">Delete this draft for good? This can’t be undone.</span>
+        <Button variant="ghost" size={size} onClick={() => setConfirmDelete(false)}>
+          Keep it
+        </Button>
+        <Button variant="danger" size={size} onClick={deleteDraft} loading={remove.isPending} autoFocus>
+          Yes, delete
+        </Button>
+      </div>
+    );
+  }
+
   if (confirmCancel) {
     return (
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Confirm: ${cancelText.toLowerCase()}${of || " this post"}`}>
         <span className="text-sm text-fg">
-          {scheduled ? "Stop it from going out and keep it as a draft?" : "Move it back to drafts? It won’t be sent until you schedule it again."}
+          {retrying
+            ? unconfirmed
+              ? "Stop retrying and keep it as a draft? The last attempt may have arrived; if you publish it again, LetsGrow checks first and never sends it twice."
+              : "Stop retrying and keep it as a draft? Nothing more is sent."
+            : scheduled
+              ? "Stop it from going out and keep it as a draft?"
+              : "Move it back to drafts? It won’t be sent until you schedule it again."}
         </span>
         <Button variant="ghost" size={size} onClick={() => setConfirmCancel(false)}>
-          {scheduled ? "Keep it scheduled" : "Leave it"}
+          {retrying ? "Keep retrying" : scheduled ? "Keep it scheduled" : "Leave it"}
         </Button>
         <Button variant="danger" size={size} onClick={cancelPost} loading={cancel.isPending} autoFocus>
           Yes, {cancelText.toLowerCase()}
@@ -103,6 +146,12 @@ export function PostActions({ post, timezone, size = "sm", label }: {
         <Button variant="danger" size={size} onClick={() => setConfirmCancel(true)} aria-label={`${cancelText}${of}`}>
           <Icon name="ban" className="size-4" />
           {cancelText}
+        </Button>
+      )}
+      {actions.delete && (
+        <Button variant="danger" size={size} onClick={() => setConfirmDelete(true)} aria-label={`Delete draft${of}`}>
+          <Icon name="trash" className="size-4" />
+          Delete
         </Button>
       )}
       <RescheduleDialog post={post} open={rescheduling} timezone={timezone} onClose={() => setRescheduling(false)} />

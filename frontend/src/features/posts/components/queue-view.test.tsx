@@ -82,20 +82,25 @@ describe("QueueView", { timeout: 30_000 }, () => {
     expect(within(rows[0]!).getByRole("link", { name: /^Edit/ }).getAttribute("href")).toMatch(/^\/compose\/?\?post=sooner$/);
   });
 
-  it("exports the queue as a CSV download with the bearer token", async () => {
+  it("exports what the view shows as a CSV download with the bearer token, and says what is included", async () => {
+    navigation.search = "tab=sent";
+    const sent = makePost({ id: "sent-1", targets: [makeTarget({ id: "s", state: "published" })] });
+    const queued = makePost({ id: "queued-1", targets: [makeTarget({ id: "q", state: "scheduled" })] });
     const { calls } = mockApi({
-      "GET /api/v1/posts": () => jsonResponse(200, []),
-      "GET /api/v1/posts/export": () => new Response("channel,text,scheduled_at\r\n", { status: 200, headers: { "content-type": "text/csv" } }),
+      "GET /api/v1/posts": () => jsonResponse(200, [sent, queued]),
+      "POST /api/v1/posts/export": () => new Response("channel,text,scheduled_at\r\n", { status: 200, headers: { "content-type": "text/csv" } }),
     });
     const createObjectURL = vi.fn((_blob: Blob) => "blob:x");
     vi.stubGlobal("URL", Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
     const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => undefined);
     const user = userEvent.setup();
     renderWithClient(<QueueView channels={[]} timezone="UTC" />);
+    expect((await screen.findByTestId("export-summary")).textContent).toBe("Export holds the 1 post shown here: Sent.");
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
     await waitFor(() => expect(click).toHaveBeenCalled());
     const request = calls.find((c) => new URL(c.url).pathname === "/api/v1/posts/export")!;
     expect(request.headers.get("authorization")).toBe("Bearer t");
+    expect(await request.clone().json()).toEqual({ post_ids: ["sent-1"], states: ["published"] });
     expect(createObjectURL).toHaveBeenCalledTimes(1);
     expect(await createObjectURL.mock.calls[0]![0].text()).toBe("channel,text,scheduled_at\r\n");
   });

@@ -21,7 +21,7 @@ import { downloadExport } from "../api/csv";
 import { usePosts } from "../api/list-posts";
 import type { ChannelInfo, Post, PostFilters } from "../api/types";
 import { excerpt, postDetailHref, postTime } from "../lib/content";
-import { QUEUE_TABS, queueList, rangeFilters, tabCounts, tabFromParams, validDay } from "../lib/queue";
+import { exportSelection, exportSummary, QUEUE_TABS, queueList, rangeFilters, tabCounts, tabFromParams, validDay } from "../lib/queue";
 import { anyMoving } from "../lib/states";
 import { ImportDialog } from "./import-dialog";
 import { PostActions } from "./post-actions";
@@ -63,7 +63,7 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
   const exportCsv = async () => {
     setExporting(true);
     try {
-      await downloadExport();
+      await downloadExport(exportSelection(list, tab, channelId), current.id);
     } catch (e) {
       toast.error(errorMessage(e));
     } finally {
@@ -82,13 +82,25 @@ export function QueueView({ channels, timezone }: { channels: readonly ChannelIn
               <Icon name="upload" className="size-4" />
               Import CSV
             </Button>
-            <Button variant="secondary" onClick={exportCsv} loading={exporting}>
+            <Button
+              variant="secondary"
+              onClick={exportCsv}
+              loading={exporting}
+              disabled={!posts.data || list.length === 0}
+              aria-describedby="queue-export-summary"
+            >
               {!exporting && <Icon name="download" className="size-4" />}
               Export CSV
             </Button>
           </>
         }
       />
+
+      {posts.data && (
+        <p id="queue-export-summary" className="-mt-2 mb-3 text-sm text-muted" data-testid="export-summary">
+          {exportSummary(list.length, current.label, filtered)}
+        </p>
+      )}
 
       <nav aria-label="Queue sections" className="mb-4 overflow-x-auto border-b border-line">
         <ul className="flex gap-1">

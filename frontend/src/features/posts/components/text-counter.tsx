@@ -3,7 +3,7 @@
 import { cn } from "@/lib/cn";
 import { platformLabel } from "@/lib/platform-names";
 import { useTextCheck } from "../api/check-text";
-import type { Platform } from "../api/types";
+import type { Platform, WebhookFormat } from "../api/types";
 
 function sentence(message: string): string {
   const text = message.trim();
@@ -16,14 +16,16 @@ function sentence(message: string): string {
  * red with the platform's reason when a rule is broken. Empty text is the form's
  * business, not the counter's.
  */
-export function TextCounter({ platform, text, maxOverride = null, label }: {
+export function TextCounter({ platform, text, maxOverride = null, format = null, label }: {
   platform: Platform;
   text: string;
   maxOverride?: number | null;
+  /** A webhook's format (its receiver's limit). */
+  format?: WebhookFormat | null;
   /** Defaults to the platform's name. */
   label?: string;
 }) {
-  const check = useTextCheck(platform, text, maxOverride);
+  const check = useTextCheck(platform, text, maxOverride, format);
   const result = check.data;
   const violations = (result?.violations ?? []).filter((v) => v.code !== "empty");
   const invalid = violations.length > 0;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/api/errors";
 import { makePost, makeTarget } from "../test-data";
-import { createBody, duplicateChannels, placedKeys, serverSentence, subjectOf, updateBody, valuesFromPost } from "./compose";
+import type { ChannelInfo } from "../api/types";
+import { counterSpecs, createBody, duplicateChannels, placedKeys, serverSentence, subjectOf, updateBody, valuesFromPost } from "./compose";
 
 const values = {
   channelIds: ["a", "b"],
@@ -92,5 +93,25 @@ describe("server field errors", () => {
     });
     expect(duplicateChannels(error)).toEqual(["a", "b"]);
     expect(duplicateChannels(new Error("x"))).toEqual([]);
+  });
+});
+
+describe("counterSpecs", () => {
+  const ch = (id: string, platform: ChannelInfo["platform"], settings: Record<string, unknown> = {}): ChannelInfo => ({ id, platform, handle: `@${id}`, status: "active", settings });
+
+  it("counts a webhook against its format's receiver", () => {
+    expect(counterSpecs([ch("d", "webhook", { format: "discord" }), ch("s", "webhook", { format: "slack" }), ch("g", "webhook")])).toEqual([
+      { platform: "webhook", max: null, format: "discord", label: "Discord webhook" },
+      { platform: "webhook", max: null, format: "slack", label: "Slack webhook" },
+      { platform: "webhook", max: null, format: "generic", label: "Webhook" },
+    ]);
+  });
+
+  it("needs one counter for channels with the same limit, and names channels only when limits differ", () => {
+    expect(counterSpecs([ch("a", "x"), ch("b", "x"), ch("d1", "webhook", { format: "discord" }), ch("d2", "webhook", { format: "Discord" })])).toEqual([
+      { platform: "x", max: null, format: null, label: "X" },
+      { platform: "webhook", max: null, format: "discord", label: "Discord webhook" },
+    ]);
+    expect(counterSpecs([ch("m1", "mastodon", { max_characters: 500 }), ch("m2", "mastodon", { max_characters: 1000 })]).map((c) => c.label)).toEqual(["@m1", "@m2"]);
   });
 });

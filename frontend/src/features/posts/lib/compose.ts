@@ -1,5 +1,6 @@
 import { ApiError } from "@/api/errors";
-import type { Content, CreatePostRequest, Post, Schedule, UpdatePostRequest } from "../api/types";
+import { platformLabel } from "@/lib/platform-names";
+import type { ChannelInfo, Content, CreatePostRequest, Platform, Post, Schedule, UpdatePostRequest, WebhookFormat } from "../api/types";
 import type { ComposerValues, MediaItem, PartValues } from "../schemas";
 
 /** The content a set of parts and a link make. */
@@ -126,4 +127,43 @@ export function duplicateChannels(error: unknown): string[] {
     .map((d: unknown) => (typeof d === "object" && d !== null && "channel_id" in d ? String((d as { channel_id: unknown }).channel_id) : null))
     .filter((id): id is string => Boolean(id));
   return [...new Set(ids)];
+}
+
+/** One live length counter: a platform, with an instance's own limit or a webhook's format. */
+export interface CounterSpec {
+  platform: Platform;
+  max: number | null;
+  format: WebhookFormat | null;
+  label: string;
+}
+
+const FORMAT_LABELS: Record<WebhookFormat, string> = { generic: "Webhook", discord: "Discord webhook", slack: "Slack webhook" };
+
+function maxOf(c: ChannelInfo): number | null {
+  return typeof c.settings?.max_characters === "number" ? c.settings.max_characters : null;
+}
+
+/** A webhook channel's format (generic when unset); null for other platforms. */
+export function webhookFormatOf(c: ChannelInfo): WebhookFormat | null {
+  if (c.platform !== "webhook") return null;
+  const raw = typeof c.settings?.format === "string" ? c.settings.format.trim().toLowerCase() : "";
+  return raw === "discord" || raw === "slack" ? raw : "generic";
+}
+
+/**
+ * The counters a set of channels needs: one per platform and limit (a webhook's
+ * limit is its format's: Discord 2,000, Slack 40,000). Named by the platform, or
+ * the format for webhooks, or the channel when one platform has several limits.
+ */
+export function counterSpecs(list: readonly ChannelInfo[]): CounterSpec[] {
+  const seen = new Map<string, CounterSpec & { handle: string }>();
+  for (const c of list) {
+    const max = maxOf(c);
+    const format = webhookFormatOf(c);
+    const key = `${c.platform}:${max ?? ""}:${format ?? ""}`;
+    if (seen.has(key)) continue;
+    seen.set(key, { platform: c.platform, max, format, label: format ? FORMAT_LABELS[format] : platformLabel(c.platform), handle: c.handle });
+  }
+  const specs = [...seen.values()];
+  return specs.map(({ handle, ...spec }) => (specs.filter((o) => o.label === spec.label).length > 1 ? { ...spec, label: handle } : spec));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makePost, makeTarget } from "../test-data";
-import { matchesSearch, queueList, rangeFilters, tabCounts, tabFromParams, validDay } from "./queue";
+import { exportSelection, exportSummary, matchesSearch, queueList, rangeFilters, tabCounts, tabFromParams, validDay } from "./queue";
 
 const params = (q: string) => new URLSearchParams(q);
 
@@ -50,5 +50,20 @@ describe("queue tabs", () => {
     expect(validDay("2026-02-30")).toBeNull();
     expect(validDay("2026-02-28")).toBe("2026-02-28");
     expect(validDay("yesterday")).toBeNull();
+  });
+});
+
+describe("export of the view", () => {
+  it("names the listed posts, the tab's states and the channel filter", () => {
+    const a = makePost({ id: "a" });
+    const b = makePost({ id: "b" });
+    expect(exportSelection([b, a], "sent", "")).toEqual({ post_ids: ["b", "a"], states: ["published"] });
+    expect(exportSelection([a], "queued", "c1")).toEqual({ post_ids: ["a"], states: ["scheduled", "publishing", "unconfirmed"], channel_id: "c1" });
+  });
+
+  it("says what the file holds", () => {
+    expect(exportSummary(3, "Sent", false)).toBe("Export holds the 3 posts shown here: Sent.");
+    expect(exportSummary(1, "Drafts", true)).toBe("Export holds the 1 post shown here: Drafts, with your filters.");
+    expect(exportSummary(0, "Failed", true)).toBe("Nothing to export: no failed posts match the filters.");
   });
 });

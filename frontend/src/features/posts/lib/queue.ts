@@ -100,3 +100,19 @@ export function rangeFilters(from: DayKey | null, to: DayKey | null, zone: strin
     ...(b ? { to: startOfDayUtc(addDays(b, 1), zone).toISOString() } : {}),
   };
 }
+
+/** What "Export CSV" writes from the view: the listed posts' channels in the tab's states (and the channel filter). */
+export function exportSelection(list: readonly Post[], tab: QueueTab, channelId: string): { post_ids: string[]; states: TargetState[]; channel_id?: string } {
+  return {
+    post_ids: list.map((p) => p.id),
+    states: [...statesOf(tab)] as TargetState[],
+    ...(channelId ? { channel_id: channelId } : {}),
+  };
+}
+
+/** The sentence beside Export CSV that says what the file holds. */
+export function exportSummary(count: number, tabLabel: string, filtered: boolean): string {
+  const posts = count === 1 ? "1 post" : `${count} posts`;
+  if (count === 0) return `Nothing to export: no ${tabLabel.toLowerCase()} posts${filtered ? " match the filters" : ""}.`;
+  return `Export holds the ${posts} shown here: ${tabLabel}${filtered ? ", with your filters" : ""}.`;
+}

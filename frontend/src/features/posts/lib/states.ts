@@ -76,6 +76,10 @@ export interface PostActions {
   edit: boolean;
   reschedule: boolean;
   cancel: boolean;
+  /** Cancel stops a channel between attempts (retrying or unconfirmed), not only a scheduled one. */
+  stopsRetrying: boolean;
+  /** Every channel is a draft: the post can be deleted. */
+  delete: boolean;
   publishNow: boolean;
   failed: PostTarget[];
 }
@@ -86,7 +90,9 @@ export function postActions(post: Post): PostActions {
   return {
     edit: post.targets.some(isEditable),
     reschedule: post.targets.some(isEditable),
-    cancel: states.some((s) => s === "scheduled" || s === "failed"),
+    cancel: states.some((s) => s === "scheduled" || s === "failed" || s === "unconfirmed"),
+    stopsRetrying: post.targets.some((t) => t.state === "unconfirmed" || (t.state === "scheduled" && t.attempts > 0)),
+    delete: states.length > 0 && states.every((s) => s === "draft"),
     publishNow: states.some((s) => s === "draft" || s === "scheduled"),
     failed: post.targets.filter((t) => t.state === "failed"),
   };

@@ -25,6 +25,7 @@ import { useUpdatePost } from "../../api/update-post";
 import {
   contentPrefix,
   createBody,
+  counterSpecs,
   duplicateChannels,
   isChannelKey,
   isScheduleKey,
@@ -171,19 +172,7 @@ function ComposerForm({ channels, timezone, original, initial, initialAt = null,
   const variantIds = new Set((values.variants ?? []).map((v) => v.channelId));
   const editable = original ? original.targets.some(isEditable) : true;
 
-  const counterFor = (list: ChannelInfo[]): CounterTarget[] => {
-    const seen = new Map<string, CounterTarget>();
-    const platforms = new Map<string, number>();
-    for (const c of list) platforms.set(c.platform, (platforms.get(c.platform) ?? 0) + 1);
-    for (const c of list) {
-      const max = typeof c.settings?.max_characters === "number" ? c.settings.max_characters : null;
-      const key = `${c.platform}:${max ?? ""}`;
-      if (seen.has(key)) continue;
-      const sameMax = list.filter((o) => o.platform === c.platform).every((o) => (typeof o.settings?.max_characters === "number" ? o.settings.max_characters : null) === max);
-      seen.set(key, { platform: c.platform, max, label: (platforms.get(c.platform) ?? 0) > 1 && !sameMax ? c.handle : platformLabel(c.platform) });
-    }
-    return [...seen.values()];
-  };
+  const counterFor = (list: ChannelInfo[]): CounterTarget[] => counterSpecs(list);
 
   const labelFor = (c: ChannelInfo) =>
     selected.filter((o) => o.platform === c.platform).length > 1 ? c.handle : platformLabel(c.platform);

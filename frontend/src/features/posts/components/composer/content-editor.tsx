@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Icon } from "@/components/ui/icons";
 import { Notice } from "@/components/ui/notice";
 import { cn } from "@/lib/cn";
-import type { Platform } from "../../api/types";
+import type { Platform, WebhookFormat } from "../../api/types";
 import { serverSentence, subjectOf } from "../../lib/compose";
 import { emptyPart, type ComposerValues } from "../../schemas";
 import { TextCounter } from "../text-counter";
@@ -15,6 +15,8 @@ import { MediaField } from "./media-field";
 export interface CounterTarget {
   platform: Platform;
   max: number | null;
+  /** A webhook channel's format: its receiver sets the limit. */
+  format: WebhookFormat | null;
   label: string;
 }
 
@@ -145,7 +147,7 @@ function PartEditor({ name, index, text, count, serverKey, serverErrors, counter
         {counters.length === 0 ? (
           <span className="text-xs text-muted">Pick a channel to see its length limit.</span>
         ) : (
-          counters.map((c) => <TextCounter key={`${c.platform}-${c.max ?? ""}-${c.label}`} platform={c.platform} text={text} maxOverride={c.max} label={c.label} />)
+          counters.map((c) => <TextCounter key={`${c.platform}-${c.max ?? ""}-${c.format ?? ""}-${c.label}`} platform={c.platform} text={text} maxOverride={c.max} format={c.format} label={c.label} />)
         )}
       </div>
       <MediaField
