@@ -539,22 +539,27 @@ async fn platform_refusal_fails_visibly_and_retry_publishes(app: TestApp) {
             .contains("receiver says 400"),
         "the platform's own message is kept: {t}"
     );
-    let notes: Value = app
-        .get_auth("/api/v1/notifications", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        notes
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n["kind"] == "publish_failed"
-                && n["post_id"] == id
-                && n["channel_id"] == a.as_str()),
-        "the notification names the post and the channel: {notes}"
-    );
+    // The notification is written just after the state changes: wait for it.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let notes: Value = app
+            .get_auth("/api/v1/notifications", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let named = notes.as_array().unwrap().iter().any(|n| {
+            n["kind"] == "publish_failed" && n["post_id"] == id && n["channel_id"] == a.as_str()
+        });
+        if named {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the notification names the post and the channel: {notes}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     // Retry just that target.
     let r = app
         .post_auth(
