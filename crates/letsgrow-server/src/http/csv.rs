@@ -143,7 +143,7 @@ pub struct ExportRequest {
     #[schema(max_items = 1000)]
     pub post_ids: Vec<String>,
     /// The channel states to include (the view's tab, e.g. `published` for Sent).
-    #[schema(max_items = 6)]
+    #[schema(min_items = 1, max_items = 6)]
     pub states: Vec<super::posts::TargetState>,
     /// Only this channel (the view's channel filter).
     #[schema(format = "uuid")]
@@ -174,10 +174,10 @@ pub async fn export_selection_csv(
             format!("at most {MAX_EXPORT_POSTS} posts at once; pick a date range to export fewer"),
         ));
     }
-    if req.states.is_empty() {
+    if req.states.is_empty() || req.states.len() > 6 {
         return Err(ApiError::field(
             "states",
-            "name at least one state to export",
+            "name between one and six states to export",
         ));
     }
     let selection = ExportSelection {
