@@ -141,13 +141,12 @@ pub const MAX_EXPORT_POSTS: usize = 1_000;
 pub struct ExportRequest {
     /// The posts, in the order the rows should come (what the view lists).
     #[schema(max_items = 1000)]
-    pub post_ids: Vec<String>,
+    pub post_ids: Vec<uuid::Uuid>,
     /// The channel states to include (the view's tab, e.g. `published` for Sent).
     #[schema(min_items = 1, max_items = 6)]
     pub states: Vec<super::posts::TargetState>,
     /// Only this channel (the view's channel filter).
-    #[schema(format = "uuid")]
-    pub channel_id: Option<String>,
+    pub channel_id: Option<uuid::Uuid>,
 }
 
 /// Exactly what a view of the queue shows, as CSV in the import format: the
@@ -181,13 +180,13 @@ pub async fn export_selection_csv(
         ));
     }
     let selection = ExportSelection {
-        post_ids: req.post_ids,
+        post_ids: req.post_ids.iter().map(uuid::Uuid::to_string).collect(),
         states: req
             .states
             .iter()
             .map(|s| state_name(*s).to_owned())
             .collect(),
-        channel_id: req.channel_id,
+        channel_id: req.channel_id.map(|id| id.to_string()),
     };
     let csv = state
         .posts

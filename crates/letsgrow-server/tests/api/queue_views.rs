@@ -80,10 +80,29 @@ async fn export_holds_what_the_view_shows(app: TestApp) {
     // Bad selections are 422s in the envelope.
     let (status, body) = export(&app, &token, json!({"post_ids": [d1], "states": []})).await;
     assert_eq!(status, 422, "{body}");
-    let many: Vec<String> = (0..1001).map(|i| format!("p{i}")).collect();
+    let many: Vec<String> = (0..1001)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+        .collect();
     let (status, body) = export(&app, &token, json!({"post_ids": many, "states": ["draft"]})).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("\"post_ids\""), "{body}");
+    // Ids that are not ids are refused by name, not exported as nothing.
+    let (status, body) = export(
+        &app,
+        &token,
+        json!({"post_ids": [d1], "states": ["draft"], "channel_id": ""}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("channel_id"), "{body}");
+    let (status, body) = export(
+        &app,
+        &token,
+        json!({"post_ids": ["nope"], "states": ["draft"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("post_ids"), "{body}");
 }
 
 /// Polls the post until `done` holds for it (20 s at most).
