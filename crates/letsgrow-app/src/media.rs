@@ -338,6 +338,11 @@ impl MediaLibrary {
 
     /// An expiring URL anyone can fetch (for platforms that pull media by URL).
     /// `None` without `server.public_url`: the server cannot know its own address.
+    /// Whether images can be handed out by URL (`server.public_url` is set).
+    pub fn serves_public_urls(&self) -> bool {
+        self.public_url.is_some()
+    }
+
     pub fn public_url(&self, id: &str, ttl_secs: i64) -> Option<String> {
         let base = self.public_url.as_deref()?.trim_end_matches('/');
         Some(format!("{base}{}", self.signed_path(id, ttl_secs)))

@@ -3,6 +3,7 @@
 //! Invariant: nothing in this crate performs IO (no network, no database, no
 //! file system, no clock reads except where a caller passes `now`).
 
+pub mod codes;
 pub mod csv_posts;
 pub mod notification;
 pub mod platform;
@@ -12,4 +13,5 @@ pub mod text;
 pub mod time;
 pub mod validate;
 
+pub use codes::{ChannelStatus, FailureCode, TargetState};
 pub use platform::Platform;

@@ -14,14 +14,16 @@
 
 use crate::{Backend, Db, DbResult, new_id, on_pool};
 
-/// The target states (`draft → scheduled → publishing → published | failed | unconfirmed`).
+/// The target states (`draft → scheduled → publishing → published | failed | unconfirmed`)
+/// as stored: the text of `letsgrow_core::TargetState`, for SQL.
 pub mod state {
-    pub const DRAFT: &str = "draft";
-    pub const SCHEDULED: &str = "scheduled";
-    pub const PUBLISHING: &str = "publishing";
-    pub const PUBLISHED: &str = "published";
-    pub const FAILED: &str = "failed";
-    pub const UNCONFIRMED: &str = "unconfirmed";
+    use letsgrow_core::TargetState as S;
+    pub const DRAFT: &str = S::Draft.as_str();
+    pub const SCHEDULED: &str = S::Scheduled.as_str();
+    pub const PUBLISHING: &str = S::Publishing.as_str();
+    pub const PUBLISHED: &str = S::Published.as_str();
+    pub const FAILED: &str = S::Failed.as_str();
+    pub const UNCONFIRMED: &str = S::Unconfirmed.as_str();
     pub const ALL: [&str; 6] = [DRAFT, SCHEDULED, PUBLISHING, PUBLISHED, FAILED, UNCONFIRMED];
 }
 

@@ -148,6 +148,9 @@ pub struct Capabilities {
     pub metrics: bool,
     pub engagement: &'static [EngagementAction],
     pub publish_budget: Option<Budget>,
+    /// Images are fetched by the platform (or receiver) from a public URL, so
+    /// `server.public_url` must be set before a post with images can go out.
+    pub media_by_url: bool,
 }
 
 /// One rule a post broke, machine-readable.

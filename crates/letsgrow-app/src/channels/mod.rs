@@ -3,8 +3,8 @@
 //! refreshed credentials are persisted the same way. No HTTP types here.
 
 use crate::notifications::NotificationService;
-use letsgrow_core::Platform;
 use letsgrow_core::notification::NotificationKind;
+use letsgrow_core::{ChannelStatus, Platform};
 use letsgrow_crypto::{Keyring, Sealed, row_aad};
 use letsgrow_db::channels::{self as repo, ChannelRow, NewChannel, SealedSecret};
 use letsgrow_db::notifications::About;
@@ -437,13 +437,20 @@ impl ChannelService {
                     let sealed = self.seal(&row.id, creds)?;
                     repo::replace_secrets(&self.db, &row.id, &[sealed], now).await?;
                 }
-                ("ok", None, None)
+                (ChannelStatus::Ok, None, None)
             }
             Err(e) => self.health_from_error(&row, &e, now).await?,
         };
-        repo::set_health(&self.db, &row.id, status, message.as_deref(), until, now)
-            .await?
-            .ok_or(ChannelError::NotFound)
+        repo::set_health(
+            &self.db,
+            &row.id,
+            status.as_str(),
+            message.as_deref(),
+            until,
+            now,
+        )
+        .await?
+        .ok_or(ChannelError::NotFound)
     }
 
     async fn health_from_error(
@@ -451,11 +458,11 @@ impl ChannelService {
         row: &ChannelRow,
         e: &ProviderError,
         now: i64,
-    ) -> Result<(&'static str, Option<String>, Option<i64>), ChannelError> {
+    ) -> Result<(ChannelStatus, Option<String>, Option<i64>), ChannelError> {
         Ok(match e {
             ProviderError::Revoked { .. } | ProviderError::AuthExpired { .. } => {
                 let msg = format!("{e}");
-                if row.status != "needs_reconnect" {
+                if row.status != ChannelStatus::NeedsReconnect {
                     self.notifications
                         .notify(
                             &row.user_id,
@@ -469,13 +476,13 @@ impl ChannelService {
                         )
                         .await?;
                 }
-                ("needs_reconnect", Some(msg), None)
+                (ChannelStatus::NeedsReconnect, Some(msg), None)
             }
             ProviderError::RateLimited { retry_after, .. } => {
                 let until = retry_after.map(|d| now + i64::try_from(d.as_millis()).unwrap_or(0));
-                ("rate_limited", Some(format!("{e}")), until)
+                (ChannelStatus::RateLimited, Some(format!("{e}")), until)
             }
-            other => ("error", Some(format!("{other}")), None),
+            other => (ChannelStatus::Error, Some(format!("{other}")), None),
         })
     }
 
@@ -499,14 +506,30 @@ impl ChannelService {
     ) -> Result<(), ChannelError> {
         let now = now_ms();
         let (status, message, until) = self.health_from_error(row, e, now).await?;
-        repo::set_health(&self.db, &row.id, status, message.as_deref(), until, now).await?;
+        repo::set_health(
+            &self.db,
+            &row.id,
+            status.as_str(),
+            message.as_deref(),
+            until,
+            now,
+        )
+        .await?;
         Ok(())
     }
 
     /// A post went through: a rate-limited or failing channel is healthy again.
     pub async fn record_success(&self, row: &ChannelRow) -> Result<(), ChannelError> {
-        if row.status == "rate_limited" || row.status == "error" {
-            repo::set_health(&self.db, &row.id, "ok", None, None, now_ms()).await?;
+        if row.status == ChannelStatus::RateLimited || row.status == ChannelStatus::Error {
+            repo::set_health(
+                &self.db,
+                &row.id,
+                ChannelStatus::Ok.as_str(),
+                None,
+                None,
+                now_ms(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -521,7 +544,7 @@ impl ChannelService {
         repo::set_health(
             &self.db,
             &row.id,
-            "rate_limited",
+            ChannelStatus::RateLimited.as_str(),
             Some(message),
             Some(until),
             now_ms(),

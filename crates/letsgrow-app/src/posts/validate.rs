@@ -3,10 +3,15 @@
 //! media ownership, the link.
 
 use super::*;
+use letsgrow_core::FailureCode;
 
 impl PostService {
     /// Checks one channel's content against the platform's rules and
-    /// capabilities; errors are keyed under `prefix`.
+    /// capabilities; errors are keyed under `prefix`. The same checks run at
+    /// save time, in the composer's live check and in the publisher's
+    /// preflight, so a post that passes here fails later only if something
+    /// changed. Returns what its errors stand for when it stopped a send:
+    /// `NotSendable` for LetsGrow's own settings, else the platform's rules.
     pub async fn validate_for(
         &self,
         user_id: &str,
@@ -14,25 +19,41 @@ impl PostService {
         content: &Content,
         prefix: &str,
         errors: &mut Errors,
-    ) {
+    ) -> FailureCode {
         let Ok(platform) = channel.platform.parse::<Platform>() else {
             errors.push((prefix.into(), "this channel's platform is unknown".into()));
-            return;
+            return FailureCode::Unsupported;
         };
         let Some(provider) = self.registry.get(platform) else {
             errors.push((
                 prefix.into(),
                 format!("{platform} is not available in this build"),
             ));
-            return;
+            return FailureCode::Unsupported;
         };
         let limits = content.check_limits(prefix);
         if !limits.is_empty() {
             // Over the universal limits: no platform rule is worth checking.
             errors.extend(limits);
-            return;
+            return FailureCode::InvalidContent;
         }
         let caps = provider.capabilities();
+        let mut code = FailureCode::InvalidContent;
+        // LetsGrow's own settings, as well as the platform's rules.
+        if caps.media_by_url && !self.media.serves_public_urls() {
+            for (i, part) in content.parts.iter().enumerate() {
+                if !part.media.is_empty() {
+                    errors.push((
+                        format!("{prefix}.parts[{i}].media"),
+                        format!(
+                            "{} fetches images from a web address, and this LetsGrow has none: set server.public_url so it can fetch them, or remove the image",
+                            platform.display_name()
+                        ),
+                    ));
+                    code = FailureCode::NotSendable;
+                }
+            }
+        }
         let name = platform.display_name();
         if content.parts.is_empty() {
             errors.push((format!("{prefix}.parts"), "needs at least one part".into()));
@@ -133,6 +154,7 @@ impl PostService {
                 "Instagram posts need at least one image".into(),
             ));
         }
+        code
     }
 }
 

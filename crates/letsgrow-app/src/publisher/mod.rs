@@ -21,6 +21,7 @@
 //! - Only errors that guarantee nothing was created are retried blindly,
 //!   with capped exponential backoff and jitter, honouring Retry-After.
 
+mod classify;
 mod process;
 
 use crate::channels::ChannelService;

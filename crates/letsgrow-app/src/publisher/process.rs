@@ -1,15 +1,22 @@
-//! Publishing one claimed target: re-validate, respect budgets, reconcile an
-//! unknown outcome, send each remaining part, record each part's id before
-//! the next, and classify every failure.
+//! Publishing one claimed target, in four steps: **load** (channel, post,
+//! content, provider), **preflight** (the checks that need no platform: access,
+//! rules, rate limits, budget), **send** each remaining part (reconciling an
+//! unknown outcome first, recording each part's id before the next), and
+//! **record** the outcome. What a provider error means is decided by the
+//! pure [`classify`](super::classify::classify).
 
+use super::classify::{Attempt, ChannelNews, Outcome, classify};
 use super::{Publisher, backoff_ms, now_ms};
 use crate::posts::content::Content;
 use crate::ratelimit::{Decision, Quota};
-use letsgrow_core::Platform;
 use letsgrow_core::notification::NotificationKind;
+use letsgrow_core::{ChannelStatus, FailureCode, Platform, TargetState};
 use letsgrow_db::channels::ChannelRow;
-use letsgrow_db::posts::{self as repo, Finish, TargetRow, state};
-use letsgrow_providers::{MediaItem, ProviderError, PublishPart, RemotePost, ReplyRef};
+use letsgrow_db::posts::{self as repo, Finish, PostRow, TargetRow};
+use letsgrow_providers::{
+    ChannelCtx, MediaItem, Provider, ProviderError, PublishPart, RemotePost, ReplyRef,
+};
+use std::sync::Arc;
 
 /// Public media URLs handed to platforms stay valid this long.
 const MEDIA_URL_TTL_SECS: i64 = 24 * 3600;
@@ -17,7 +24,7 @@ const MEDIA_URL_TTL_SECS: i64 = 24 * 3600;
 /// A channel's row and decrypted credentials, reused across one channel run.
 pub(super) struct ChannelCache {
     channel: ChannelRow,
-    ctx: letsgrow_providers::ChannelCtx,
+    ctx: ChannelCtx,
     loaded_at: std::time::Instant,
 }
 
@@ -31,74 +38,430 @@ struct Published {
     remote: String,
 }
 
-/// Why a target stops here, before it is written down.
-struct Outcome {
-    finish_to: &'static str,
-    next_attempt_at: Option<i64>,
-    needs_lookup: bool,
-    code: Option<&'static str>,
-    message: String,
-    part: Option<i64>,
-    notify: bool,
+/// Everything one attempt works with, read once.
+struct Loaded {
+    channel: ChannelRow,
+    ctx: ChannelCtx,
+    loaded_at: std::time::Instant,
+    post: PostRow,
+    content: Content,
+    platform: Platform,
+    provider: Arc<dyn Provider>,
+    /// The parts already out, from earlier attempts.
+    remote: Vec<RemotePost>,
 }
 
-impl Outcome {
-    fn failed(code: &'static str, message: String, part: Option<i64>) -> Self {
-        Outcome {
-            finish_to: state::FAILED,
-            next_attempt_at: None,
-            needs_lookup: false,
-            code: Some(code),
-            message,
-            part,
-            notify: true,
-        }
+/// How sending stopped short.
+enum Stop {
+    /// The lease was lost; whoever holds the target now decides.
+    LeaseLost,
+    /// What to write down.
+    Outcome(Outcome),
+}
+
+impl From<Outcome> for Stop {
+    fn from(o: Outcome) -> Self {
+        Stop::Outcome(o)
+    }
+}
+
+/// Ends a message as a sentence, so more can follow it.
+fn sentence(message: &str) -> String {
+    let m = message.trim_end();
+    if m.ends_with(['.', '!', '?']) {
+        m.to_owned()
+    } else {
+        format!("{m}.")
     }
 }
 
 impl Publisher {
     pub(super) async fn process(&self, t: TargetRow, cache: &mut Option<ChannelCache>) {
-        let outcome = match self.attempt(&t, cache).await {
-            Ok(Some(done)) => {
-                let Published { url, parts, remote } = done;
-                let message = if parts > 1 {
-                    format!("published ({parts} parts)")
-                } else {
-                    "published".to_owned()
-                };
-                let f = Finish {
-                    to: state::PUBLISHED,
-                    next_attempt_at: None,
-                    needs_lookup: false,
-                    remote: Some(&remote),
-                    url: url.as_deref(),
-                    error_code: None,
-                    error_message: None,
-                    error_part: None,
-                    message: &message,
-                };
-                self.finish(&t, &f).await;
-                return;
+        match self.attempt(&t, cache).await {
+            Ok(done) => self.record_published(&t, done).await,
+            Err(Stop::LeaseLost) => {}
+            Err(Stop::Outcome(o)) => self.record_stopped(&t, &o).await,
+        }
+    }
+
+    /// `Ok` published; `Err` how it stopped. `cache` holds the channel row and
+    /// decrypted credentials between the targets of one channel run; it is
+    /// emptied on any failure so the next target re-reads the channel's state.
+    async fn attempt(
+        &self,
+        t: &TargetRow,
+        cache: &mut Option<ChannelCache>,
+    ) -> Result<Published, Stop> {
+        let mut l = self.load(t, cache).await?;
+        self.preflight(t, &l).await?;
+        self.send(t, &mut l).await?;
+        let Loaded {
+            mut channel,
+            ctx,
+            loaded_at,
+            remote,
+            content,
+            ..
+        } = l;
+        if channel.status == ChannelStatus::RateLimited || channel.status == ChannelStatus::Error {
+            // The platform accepted a post: the channel is healthy again.
+            if let Err(e) = self.deps.channels.record_success(&channel).await {
+                tracing::warn!(error = %e, channel_id = %channel.id, "could not record the channel as healthy");
             }
-            // The lease was lost mid-way; whoever holds the target now decides.
-            Ok(None) => return,
-            Err(o) => o,
+            channel.status = ChannelStatus::Ok.as_str().into();
+            channel.rate_limited_until = None;
+        }
+        *cache = Some(ChannelCache {
+            channel,
+            ctx,
+            loaded_at,
+        });
+        Ok(Published {
+            url: remote.first().and_then(|r| r.url.clone()),
+            parts: content.parts.len(),
+            remote: serde_json::to_string(&remote).unwrap_or_else(|_| "[]".into()),
+        })
+    }
+
+    /// LetsGrow itself failed: try again later, without telling the user yet.
+    fn internal(&self, t: &TargetRow, m: impl std::fmt::Display) -> Stop {
+        Stop::Outcome(Outcome {
+            to: TargetState::Scheduled,
+            next_attempt_at: Some(now_ms() + backoff_ms(t.attempts)),
+            needs_lookup: t.needs_lookup != 0,
+            code: FailureCode::InternalError,
+            message: format!("LetsGrow could not prepare this post ({m}); retrying"),
+            part: None,
+            notify: false,
+        })
+    }
+
+    /// Step 1: the channel (cached within a channel run), the post, its content and provider.
+    async fn load(&self, t: &TargetRow, cache: &mut Option<ChannelCache>) -> Result<Loaded, Stop> {
+        let cached = cache
+            .take()
+            .filter(|c| c.channel.id == t.channel_id && c.loaded_at.elapsed() < CACHE_FOR);
+        let (channel, ctx, loaded_at) = match cached {
+            Some(c) => (c.channel, c.ctx, c.loaded_at),
+            None => {
+                let channel = match self.deps.channels.get(&t.channel_id).await {
+                    Ok(Some(c)) => c,
+                    Ok(None) => {
+                        return Err(Outcome::failed(
+                            FailureCode::ChannelGone,
+                            "The channel was disconnected.".into(),
+                            None,
+                        )
+                        .into());
+                    }
+                    Err(e) => return Err(self.internal(t, e)),
+                };
+                let ctx = self
+                    .deps
+                    .channels
+                    .context(&channel)
+                    .await
+                    .map_err(|e| self.internal(t, e))?;
+                (channel, ctx, std::time::Instant::now())
+            }
+        };
+        let post = match repo::posts_by_ids(&self.deps.db, std::slice::from_ref(&t.post_id)).await {
+            Ok(mut v) if !v.is_empty() => v.remove(0),
+            Ok(_) => {
+                return Err(Outcome::failed(
+                    FailureCode::PostGone,
+                    "The post was deleted.".into(),
+                    None,
+                )
+                .into());
+            }
+            Err(e) => return Err(self.internal(t, e)),
+        };
+        let content = t
+            .content
+            .as_deref()
+            .map(Content::from_json)
+            .unwrap_or_else(|| Content::from_json(&post.content))
+            .map_err(|e| Outcome::failed(FailureCode::InternalError, e, None))?;
+        let Ok(platform) = channel.platform.parse::<Platform>() else {
+            return Err(Outcome::failed(
+                FailureCode::Unsupported,
+                format!("unknown platform {}", channel.platform),
+                None,
+            )
+            .into());
+        };
+        let Some(provider) = self.deps.channels.registry().get(platform) else {
+            return Err(Outcome::failed(
+                FailureCode::Unsupported,
+                format!("{platform} is not available in this build"),
+                None,
+            )
+            .into());
+        };
+        let remote: Vec<RemotePost> = serde_json::from_str(&t.remote).unwrap_or_default();
+        Ok(Loaded {
+            channel,
+            ctx,
+            loaded_at,
+            post,
+            content,
+            platform,
+            provider,
+            remote,
+        })
+    }
+
+    /// Step 2: what can be known without the platform. A post that fails here
+    /// never reached it, so it is never labelled as the platform's refusal.
+    async fn preflight(&self, t: &TargetRow, l: &Loaded) -> Result<(), Stop> {
+        let (channel, platform) = (&l.channel, l.platform);
+        if channel.status == ChannelStatus::NeedsReconnect {
+            return Err(Outcome::failed(
+                FailureCode::ChannelNeedsReconnect,
+                format!(
+                    "{} needs to be reconnected before LetsGrow can publish to it ({}).",
+                    channel.handle,
+                    channel
+                        .status_message
+                        .as_deref()
+                        .unwrap_or("access was revoked")
+                ),
+                None,
+            )
+            .into());
+        }
+        let fresh = l.remote.is_empty();
+        // Re-validate with the save-time checks: rules, media or settings may
+        // have changed since it was saved.
+        if fresh {
+            let mut errors = Vec::new();
+            let code = self
+                .deps
+                .posts
+                .validate_for(&t.user_id, channel, &l.content, "content", &mut errors)
+                .await;
+            if !errors.is_empty() {
+                let msg = errors
+                    .iter()
+                    .map(|(f, m)| format!("{f}: {m}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Err(Outcome::failed(
+                    code,
+                    match code {
+                        FailureCode::InvalidContent => format!(
+                            "The post no longer passes {}'s rules: {msg}",
+                            platform.display_name()
+                        ),
+                        _ => format!("LetsGrow could not send this post: {msg}"),
+                    },
+                    None,
+                )
+                .into());
+            }
+        }
+        // The channel is known to be rate-limited: wait, without spending an attempt's error.
+        let lookup = t.needs_lookup != 0;
+        if let Some(until) = channel.rate_limited_until.filter(|u| *u > now_ms()) {
+            return Err(Outcome::wait(
+                lookup,
+                until,
+                FailureCode::RateLimited,
+                format!(
+                    "{} is rate-limited until then; waiting",
+                    platform.display_name()
+                ),
+            )
+            .into());
+        }
+        if let Some(b) = l.provider.capabilities().publish_budget
+            && fresh
+        {
+            let quota = Quota {
+                limit: b.limit,
+                period: b.period,
+            };
+            if let Decision::Limited(wait) = self
+                .deps
+                .limiter
+                .check(&format!("publish:{}", channel.id), quota)
+                .await
+            {
+                let until = now_ms() + i64::try_from(wait.as_millis()).unwrap_or(60_000);
+                return Err(Outcome::wait(
+                    lookup,
+                    until,
+                    FailureCode::RateLimited,
+                    format!(
+                        "{} allows {} posts per {} s on this account; waiting for the budget",
+                        platform.display_name(),
+                        b.limit,
+                        b.period.as_secs()
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Step 3: every part not out yet, in order. An unconfirmed part is looked
+    /// up before it is sent again; each part's id is recorded before the next.
+    async fn send(&self, t: &TargetRow, l: &mut Loaded) -> Result<(), Stop> {
+        let caps = l.provider.capabilities();
+        let total = l.content.parts.len();
+        let mut refreshed_once = false;
+        let mut i = l.remote.len();
+        // The part the last attempt may have sent (only it needs a lookup first).
+        let unconfirmed_part = (t.needs_lookup != 0).then_some(i);
+        while i < total {
+            let part = self
+                .build_part(t, &l.post.id, &l.content, i, &l.remote)
+                .await
+                .map_err(|m| Outcome::failed(FailureCode::MediaUnavailable, m, Some(i as i64)))?;
+            // Reconcile first when the last attempt at this part may have landed.
+            if unconfirmed_part == Some(i) && caps.lookup {
+                match l.provider.lookup(&l.ctx, &part).await {
+                    Ok(found) => {
+                        self.persist_creds(&l.channel, found.refreshed.as_ref())
+                            .await;
+                        if let Some(post) = found.value {
+                            tracing::info!(target_id = %t.id, part = i, "reconciled: the earlier attempt had published");
+                            l.remote.push(post);
+                            if !self.record(t, &l.remote).await {
+                                return Err(Stop::LeaseLost);
+                            }
+                            i += 1;
+                            continue;
+                        }
+                    }
+                    Err(e) => return Err(self.failed(t, l, e, i, true).await),
+                }
+            }
+            match l.provider.publish(&l.ctx, &part).await {
+                Ok(done) => {
+                    self.persist_creds(&l.channel, done.refreshed.as_ref())
+                        .await;
+                    if let Some(c) = done.refreshed {
+                        l.ctx.credentials = c;
+                    }
+                    l.remote.push(done.value);
+                    // The last part's id is stored with the outcome.
+                    if i + 1 < total && !self.record(t, &l.remote).await {
+                        return Err(Stop::LeaseLost);
+                    }
+                    i += 1;
+                }
+                Err(ProviderError::AuthExpired { .. }) if !refreshed_once => {
+                    refreshed_once = true;
+                    match l.provider.refresh(&l.ctx).await {
+                        Ok(creds) => {
+                            self.persist_creds(&l.channel, Some(&creds)).await;
+                            l.ctx.credentials = creds;
+                        }
+                        Err(e) => return Err(self.failed(t, l, e, i, false).await),
+                    }
+                }
+                Err(e) => return Err(self.failed(t, l, e, i, false).await),
+            }
+        }
+        Ok(())
+    }
+
+    /// A provider error: classified, and what it says about the channel stored.
+    async fn failed(
+        &self,
+        t: &TargetRow,
+        l: &Loaded,
+        e: ProviderError,
+        part: usize,
+        during_lookup: bool,
+    ) -> Stop {
+        let (outcome, news) = classify(
+            e,
+            &Attempt {
+                attempts: t.attempts,
+                max_attempts: i64::from(self.deps.worker.max_attempts),
+                needs_lookup: t.needs_lookup != 0,
+                during_lookup,
+                part,
+                total: l.content.parts.len(),
+                platform: l.platform.display_name(),
+                now: now_ms(),
+                backoff: backoff_ms(t.attempts),
+            },
+        );
+        let channels = &self.deps.channels;
+        let stored = match news {
+            ChannelNews::Nothing => Ok(()),
+            ChannelNews::RateLimited { message, until } => {
+                channels
+                    .record_rate_limited(&l.channel, &message, until)
+                    .await
+            }
+            ChannelNews::LostAccess { message } => {
+                channels
+                    .record_error(&l.channel, &ProviderError::Revoked { message })
+                    .await
+            }
+        };
+        if let Err(e) = stored {
+            tracing::warn!(error = %e, channel_id = %l.channel.id, "could not record the channel's health");
+        }
+        Stop::Outcome(outcome)
+    }
+
+    /// Step 4, published: the outcome, and any failure notice it answers.
+    async fn record_published(&self, t: &TargetRow, done: Published) {
+        let Published { url, parts, remote } = done;
+        let message = if parts > 1 {
+            format!("published ({parts} parts)")
+        } else {
+            "published".to_owned()
         };
         let f = Finish {
-            to: outcome.finish_to,
-            next_attempt_at: outcome.next_attempt_at,
-            needs_lookup: outcome.needs_lookup,
+            to: TargetState::Published.as_str(),
+            next_attempt_at: None,
+            needs_lookup: false,
+            remote: Some(&remote),
+            url: url.as_deref(),
+            error_code: None,
+            error_message: None,
+            error_part: None,
+            message: &message,
+        };
+        // A post that went out answers any failure the user was told of (a
+        // retry starts afresh, so the target itself no longer says it failed;
+        // with no such notice this updates nothing).
+        if self.finish(t, &f).await
+            && let Err(e) = self
+                .deps
+                .notifications
+                .resolve_publish_failure(&t.user_id, &t.post_id, &t.channel_id)
+                .await
+        {
+            tracing::warn!(error = %e, target_id = %t.id, "could not mark the failure notice read");
+        }
+    }
+
+    /// Step 4, stopped: the outcome, the user told if it stopped for good.
+    async fn record_stopped(&self, t: &TargetRow, o: &Outcome) {
+        let f = Finish {
+            to: o.to.as_str(),
+            next_attempt_at: o.next_attempt_at,
+            needs_lookup: o.needs_lookup,
             remote: None,
             url: None,
-            error_code: outcome.code,
-            error_message: Some(&outcome.message),
-            error_part: outcome.part,
-            message: &outcome.message,
+            error_code: Some(o.code.as_str()),
+            error_message: Some(&o.message),
+            error_part: o.part,
+            message: &o.message,
         };
-        if self.finish(&t, &f).await && outcome.notify {
-            self.notify_failure(&t, &outcome).await;
+        if self.finish(t, &f).await && o.notify {
+            self.notify_failure(t, o).await;
         }
-        if outcome.next_attempt_at.is_some() {
+        if o.next_attempt_at.is_some() {
             self.deps.wake.poke();
         }
     }
@@ -126,7 +489,7 @@ impl Publisher {
             _ => "a channel".to_owned(),
         };
         let title = format!("A post to {handle} failed");
-        let body = format!("{} Open the post to retry.", o.message);
+        let body = format!("{} Open the post to retry.", sentence(&o.message));
         if let Err(e) = self
             .deps
             .notifications
@@ -144,236 +507,6 @@ impl Publisher {
         {
             tracing::error!(error = %e, "could not write the failure notification");
         }
-    }
-
-    /// `Ok(Some(_))` published; `Ok(None)` lease lost; `Err` how it stopped.
-    /// `cache` holds the channel row and decrypted credentials between the
-    /// targets of one channel run; it is emptied on any failure so the next
-    /// target re-reads the channel's state.
-    async fn attempt(
-        &self,
-        t: &TargetRow,
-        cache: &mut Option<ChannelCache>,
-    ) -> Result<Option<Published>, Outcome> {
-        let db = &self.deps.db;
-        let internal = |m: String| Outcome {
-            finish_to: state::SCHEDULED,
-            next_attempt_at: Some(now_ms() + backoff_ms(t.attempts)),
-            needs_lookup: t.needs_lookup != 0,
-            code: Some("internal_error"),
-            message: format!("LetsGrow could not prepare this post ({m}); retrying"),
-            part: None,
-            notify: false,
-        };
-        let cached = cache
-            .take()
-            .filter(|c| c.channel.id == t.channel_id && c.loaded_at.elapsed() < CACHE_FOR);
-        let (channel, ctx, loaded_at) = match cached {
-            Some(c) => (c.channel, c.ctx, c.loaded_at),
-            None => {
-                let channel = match self.deps.channels.get(&t.channel_id).await {
-                    Ok(Some(c)) => c,
-                    Ok(None) => {
-                        return Err(Outcome::failed(
-                            "channel_gone",
-                            "The channel was disconnected.".into(),
-                            None,
-                        ));
-                    }
-                    Err(e) => return Err(internal(e.to_string())),
-                };
-                let ctx = match self.deps.channels.context(&channel).await {
-                    Ok(c) => c,
-                    Err(e) => return Err(internal(e.to_string())),
-                };
-                (channel, ctx, std::time::Instant::now())
-            }
-        };
-        let post = match repo::posts_by_ids(db, std::slice::from_ref(&t.post_id)).await {
-            Ok(mut v) if !v.is_empty() => v.remove(0),
-            Ok(_) => {
-                return Err(Outcome::failed(
-                    "post_gone",
-                    "The post was deleted.".into(),
-                    None,
-                ));
-            }
-            Err(e) => return Err(internal(e.to_string())),
-        };
-        let content = match t
-            .content
-            .as_deref()
-            .map(Content::from_json)
-            .unwrap_or_else(|| Content::from_json(&post.content))
-        {
-            Ok(c) => c,
-            Err(e) => return Err(Outcome::failed("internal_error", e, None)),
-        };
-        let Ok(platform) = channel.platform.parse::<Platform>() else {
-            return Err(Outcome::failed(
-                "unsupported",
-                format!("unknown platform {}", channel.platform),
-                None,
-            ));
-        };
-        let Some(provider) = self.deps.channels.registry().get(platform) else {
-            return Err(Outcome::failed(
-                "unsupported",
-                format!("{platform} is not available in this build"),
-                None,
-            ));
-        };
-        let mut remote: Vec<RemotePost> = serde_json::from_str(&t.remote).unwrap_or_default();
-        if channel.status == "needs_reconnect" {
-            return Err(Outcome::failed(
-                "channel_needs_reconnect",
-                format!(
-                    "{} needs to be reconnected before LetsGrow can publish to it ({}).",
-                    channel.handle,
-                    channel
-                        .status_message
-                        .as_deref()
-                        .unwrap_or("access was revoked")
-                ),
-                None,
-            ));
-        }
-        // Re-validate: rules or media may have changed since it was saved.
-        if remote.is_empty() {
-            let mut errors = Vec::new();
-            self.deps
-                .posts
-                .validate_for(&t.user_id, &channel, &content, "content", &mut errors)
-                .await;
-            if !errors.is_empty() {
-                let msg = errors
-                    .iter()
-                    .map(|(f, m)| format!("{f}: {m}"))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return Err(Outcome::failed(
-                    "invalid_content",
-                    format!(
-                        "The post no longer passes {}'s rules: {msg}",
-                        platform.display_name()
-                    ),
-                    None,
-                ));
-            }
-        }
-        // The channel is known to be rate-limited: wait, without spending an attempt's error.
-        if let Some(until) = channel.rate_limited_until.filter(|u| *u > now_ms()) {
-            return Err(wait_until(
-                t,
-                until,
-                format!(
-                    "{} is rate-limited until then; waiting",
-                    platform.display_name()
-                ),
-            ));
-        }
-        let caps = provider.capabilities();
-        if let Some(b) = caps.publish_budget
-            && remote.is_empty()
-        {
-            let quota = Quota {
-                limit: b.limit,
-                period: b.period,
-            };
-            if let Decision::Limited(wait) = self
-                .deps
-                .limiter
-                .check(&format!("publish:{}", channel.id), quota)
-                .await
-            {
-                let until = now_ms() + i64::try_from(wait.as_millis()).unwrap_or(60_000);
-                return Err(wait_until(
-                    t,
-                    until,
-                    format!(
-                        "{} allows {} posts per {} s on this account; waiting for the budget",
-                        platform.display_name(),
-                        b.limit,
-                        b.period.as_secs()
-                    ),
-                ));
-            }
-        }
-        let mut ctx = ctx;
-        let total = content.parts.len();
-        let mut refreshed_once = false;
-        let mut i = remote.len();
-        // The part the last attempt may have sent (only it needs a lookup first).
-        let unconfirmed_part = (t.needs_lookup != 0).then_some(i);
-        while i < total {
-            let part = match self.build_part(t, &post.id, &content, i, &remote).await {
-                Ok(p) => p,
-                Err(m) => return Err(Outcome::failed("media_unavailable", m, Some(i as i64))),
-            };
-            // Reconcile first when the last attempt at this part may have landed.
-            if unconfirmed_part == Some(i) && caps.lookup {
-                match provider.lookup(&ctx, &part).await {
-                    Ok(found) => {
-                        self.persist_creds(&channel, found.refreshed.as_ref()).await;
-                        if let Some(post) = found.value {
-                            tracing::info!(target_id = %t.id, part = i, "reconciled: the earlier attempt had published");
-                            remote.push(post);
-                            if !self.record(t, &remote).await {
-                                return Ok(None);
-                            }
-                            i += 1;
-                            continue;
-                        }
-                    }
-                    Err(e) => return Err(self.classify(t, &channel, e, i, total, true).await),
-                }
-            }
-            match provider.publish(&ctx, &part).await {
-                Ok(done) => {
-                    self.persist_creds(&channel, done.refreshed.as_ref()).await;
-                    if let Some(c) = done.refreshed {
-                        ctx.credentials = c;
-                    }
-                    remote.push(done.value);
-                    // The last part's id is stored by `finish` with the outcome.
-                    if i + 1 < total && !self.record(t, &remote).await {
-                        return Ok(None);
-                    }
-                    i += 1;
-                }
-                Err(ProviderError::AuthExpired { .. }) if !refreshed_once => {
-                    refreshed_once = true;
-                    match provider.refresh(&ctx).await {
-                        Ok(creds) => {
-                            self.persist_creds(&channel, Some(&creds)).await;
-                            ctx.credentials = creds;
-                        }
-                        Err(e) => return Err(self.classify(t, &channel, e, i, total, false).await),
-                    }
-                }
-                Err(e) => return Err(self.classify(t, &channel, e, i, total, false).await),
-            }
-        }
-        let mut channel = channel;
-        if channel.status == "rate_limited" || channel.status == "error" {
-            // The platform accepted a post: the channel is healthy again.
-            if let Err(e) = self.deps.channels.record_success(&channel).await {
-                tracing::warn!(error = %e, channel_id = %channel.id, "could not record the channel as healthy");
-            }
-            channel.status = "ok".into();
-            channel.rate_limited_until = None;
-        }
-        let published = Published {
-            url: remote.first().and_then(|r| r.url.clone()),
-            parts: total,
-            remote: serde_json::to_string(&remote).unwrap_or_else(|_| "[]".into()),
-        };
-        *cache = Some(ChannelCache {
-            channel,
-            ctx,
-            loaded_at,
-        });
-        Ok(Some(published))
     }
 
     async fn record(&self, t: &TargetRow, remote: &[RemotePost]) -> bool {
@@ -464,173 +597,5 @@ impl Publisher {
             )
             .unwrap_or_default(),
         })
-    }
-
-    /// Maps a provider error to what happens next.
-    async fn classify(
-        &self,
-        t: &TargetRow,
-        channel: &ChannelRow,
-        e: ProviderError,
-        part: usize,
-        total: usize,
-        during_lookup: bool,
-    ) -> Outcome {
-        let now = now_ms();
-        let which = if total > 1 {
-            format!("Part {} of {total}: ", part + 1)
-        } else {
-            String::new()
-        };
-        let name = channel
-            .platform
-            .parse::<Platform>()
-            .map(|p| p.display_name())
-            .unwrap_or("the platform");
-        let max_attempts = i64::from(self.deps.worker.max_attempts);
-        let part_i = Some(part as i64);
-        let give_up = t.attempts >= max_attempts;
-        match e {
-            ProviderError::RateLimited {
-                retry_after,
-                message,
-            } => {
-                let wait = retry_after
-                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(0))
-                    .unwrap_or_else(|| backoff_ms(t.attempts));
-                let until = now + wait.max(1000);
-                if let Err(e) = self
-                    .deps
-                    .channels
-                    .record_rate_limited(channel, &message, until)
-                    .await
-                {
-                    tracing::warn!(error = %e, channel_id = %channel.id, "could not record the rate limit on the channel");
-                }
-                Outcome {
-                    finish_to: if t.needs_lookup != 0 && during_lookup {
-                        state::UNCONFIRMED
-                    } else {
-                        state::SCHEDULED
-                    },
-                    next_attempt_at: Some(until),
-                    needs_lookup: t.needs_lookup != 0 && during_lookup,
-                    code: Some("rate_limited"),
-                    message: format!(
-                        "{which}{name} rate-limited this account; retrying at {}",
-                        letsgrow_core::time::rfc3339(until)
-                    ),
-                    part: part_i,
-                    notify: false,
-                }
-            }
-            ProviderError::Transient {
-                message,
-                maybe_delivered,
-            } if !give_up => {
-                let unknown = maybe_delivered || (during_lookup && t.needs_lookup != 0);
-                let next = now + backoff_ms(t.attempts);
-                Outcome {
-                    finish_to: if unknown {
-                        state::UNCONFIRMED
-                    } else {
-                        state::SCHEDULED
-                    },
-                    next_attempt_at: Some(next),
-                    needs_lookup: unknown,
-                    code: Some(if unknown {
-                        "outcome_unknown"
-                    } else {
-                        "platform_unavailable"
-                    }),
-                    message: if unknown {
-                        format!(
-                            "{which}{name} did not confirm ({message}); checking whether it was published before any re-send, at {}",
-                            letsgrow_core::time::rfc3339(next)
-                        )
-                    } else {
-                        format!(
-                            "{which}{name} could not be reached ({message}); retry {} of {max_attempts} at {}",
-                            t.attempts,
-                            letsgrow_core::time::rfc3339(next)
-                        )
-                    },
-                    part: part_i,
-                    notify: false,
-                }
-            }
-            ProviderError::Transient {
-                message,
-                maybe_delivered,
-            } => Outcome::failed(
-                if maybe_delivered {
-                    "outcome_unknown"
-                } else {
-                    "platform_unavailable"
-                },
-                format!(
-                    "{which}gave up after {} attempts: {message}{}",
-                    t.attempts,
-                    if maybe_delivered || t.needs_lookup != 0 {
-                        ". It may have been published: check the channel before retrying."
-                    } else {
-                        ""
-                    }
-                ),
-                part_i,
-            ),
-            ProviderError::AuthExpired { message } | ProviderError::Revoked { message } => {
-                let err = ProviderError::Revoked {
-                    message: message.clone(),
-                };
-                if let Err(e) = self.deps.channels.record_error(channel, &err).await {
-                    tracing::error!(error = %e, "could not record the channel's health");
-                }
-                Outcome::failed(
-                    "channel_needs_reconnect",
-                    format!(
-                        "{which}{name} refused LetsGrow's access ({message}). Reconnect the channel, then retry."
-                    ),
-                    part_i,
-                )
-            }
-            ProviderError::InvalidContent { violations } => Outcome::failed(
-                "platform_rejected",
-                format!(
-                    "{which}{name} refused the post: {}",
-                    violations
-                        .iter()
-                        .map(|v| v.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-                part_i,
-            ),
-            ProviderError::Permanent { message } | ProviderError::InvalidInput { message, .. } => {
-                Outcome::failed(
-                    "platform_rejected",
-                    format!("{which}{name} refused the request: {message}"),
-                    part_i,
-                )
-            }
-        }
-    }
-}
-
-/// Back to `scheduled` (or `unconfirmed` if a lookup is still owed) until `until`.
-fn wait_until(t: &TargetRow, until: i64, message: String) -> Outcome {
-    let lookup = t.needs_lookup != 0;
-    Outcome {
-        finish_to: if lookup {
-            state::UNCONFIRMED
-        } else {
-            state::SCHEDULED
-        },
-        next_attempt_at: Some(until),
-        needs_lookup: lookup,
-        code: Some("rate_limited"),
-        message,
-        part: None,
-        notify: false,
     }
 }

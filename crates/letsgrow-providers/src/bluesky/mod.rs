@@ -64,6 +64,7 @@ static CAPABILITIES: Capabilities = Capabilities {
         EngagementAction::Follow,
     ],
     publish_budget: None,
+    media_by_url: false,
 };
 
 /// The Bluesky provider.

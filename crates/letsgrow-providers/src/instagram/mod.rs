@@ -46,6 +46,7 @@ static CAPABILITIES: Capabilities = Capabilities {
         limit: POSTS_PER_DAY,
         period: Duration::from_secs(86_400),
     }),
+    media_by_url: true,
 };
 
 fn validate(part: &PublishPart) -> Vec<ContentViolation> {

@@ -67,6 +67,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     metrics: false,
     engagement: &[],
     publish_budget: None,
+    media_by_url: false,
 };
 
 #[derive(Debug, Clone)]

@@ -94,6 +94,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     // media 30 per 30 min), not a per-account post budget.
     // Source: https://docs.joinmastodon.org/api/rate-limits/
     publish_budget: None,
+    media_by_url: false,
 };
 
 /// The Mastodon provider.

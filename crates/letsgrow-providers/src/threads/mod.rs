@@ -43,6 +43,7 @@ static CAPABILITIES: Capabilities = Capabilities {
         limit: POSTS_PER_DAY,
         period: Duration::from_secs(86_400),
     }),
+    media_by_url: true,
 };
 
 /// Threads' count: one per character, but an emoji counts its UTF-8 bytes.

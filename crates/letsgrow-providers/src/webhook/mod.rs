@@ -55,6 +55,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     metrics: false,
     engagement: &[],
     publish_budget: None,
+    media_by_url: true,
 };
 
 /// The webhook provider.
@@ -180,7 +181,7 @@ pub fn classify(
             ),
         }),
         400..=499 => Err(ProviderError::permanent(format!(
-            "the webhook refused the request (HTTP {status}){said}"
+            "it answered HTTP {status}{said}"
         ))),
         _ => Err(ProviderError::Transient {
             message: format!("the webhook answered HTTP {status}{said}"),

@@ -82,6 +82,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     metrics: false,
     engagement: &[EngagementAction::Reply],
     publish_budget: Some(PUBLISH_BUDGET),
+    media_by_url: false,
 };
 
 /// The X provider.

@@ -92,19 +92,7 @@ pub struct Channel {
     pub settings: serde_json::Value,
 }
 
-/// A channel's health (documentation type: stored as text).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ChannelStatus {
-    /// Working, as far as the last check or post knows.
-    Ok,
-    /// Access was revoked or expired for good: reconnect the channel.
-    NeedsReconnect,
-    /// The platform asked us to wait until `rate_limited_until`.
-    RateLimited,
-    /// The last check failed for another reason (`status_message` says which).
-    Error,
-}
+pub use letsgrow_core::ChannelStatus;
 
 impl From<ChannelRow> for Channel {
     fn from(c: ChannelRow) -> Self {

@@ -181,11 +181,7 @@ pub async fn export_selection_csv(
     }
     let selection = ExportSelection {
         post_ids: req.post_ids.iter().map(uuid::Uuid::to_string).collect(),
-        states: req
-            .states
-            .iter()
-            .map(|s| state_name(*s).to_owned())
-            .collect(),
+        states: req.states.iter().map(|s| s.as_str().to_owned()).collect(),
         channel_id: req.channel_id.map(|id| id.to_string()),
     };
     let csv = state
@@ -193,18 +189,6 @@ pub async fn export_selection_csv(
         .export_selection(&who.user.id, &selection)
         .await?;
     Ok(csv_download(&csv))
-}
-
-fn state_name(s: super::posts::TargetState) -> &'static str {
-    use super::posts::TargetState as T;
-    match s {
-        T::Draft => "draft",
-        T::Scheduled => "scheduled",
-        T::Publishing => "publishing",
-        T::Published => "published",
-        T::Failed => "failed",
-        T::Unconfirmed => "unconfirmed",
-    }
 }
 
 fn csv_download(csv: &str) -> axum::response::Response {

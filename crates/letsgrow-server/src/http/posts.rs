@@ -408,16 +408,7 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetState {
-    Draft,
-    Scheduled,
-    Publishing,
-    Published,
-    Failed,
-    Unconfirmed,
-}
+pub use letsgrow_core::TargetState;
 
 /// Largest `posts_list` page in bytes of JSON, whatever `limit` says.
 pub const MAX_LIST_BYTES: usize = 2 * 1024 * 1024;
@@ -468,12 +459,7 @@ pub async fn list(
     }
     errors.into_result()?;
     let filter = TargetFilter {
-        state: q.state.map(|s| {
-            serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        }),
+        state: q.state.map(|s| s.as_str().to_owned()),
         channel_id: q.channel_id,
         from,
         to,

@@ -102,8 +102,60 @@ pub(crate) async fn app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |c| {
         c.network.allow_private = true;
         c.worker.poll_ms = 200;
+        // Webhook receivers fetch images by URL: links are signed under the server's address.
+        c.server.public_url = Some("auto".into());
     })
     .await
+}
+
+/// A server with no `server.public_url`: nothing can fetch its images.
+async fn app_without_public_url(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |c| {
+        c.network.allow_private = true;
+        c.worker.poll_ms = 200;
+    })
+    .await
+}
+
+/// An image post to a webhook is refused when it is saved, with the fix in
+/// words, when no receiver could fetch the image (it used to be accepted and
+/// then fail when due, labelled as the webhook's refusal). Drafts too: a
+/// draft is scheduled later without another check by the user.
+async fn webhook_images_need_the_public_url(app: TestApp) {
+    let rx = Receiver::start(0).await;
+    let token = user(&app, "nourl@example.com").await;
+    let a = webhook(&app, &token, &rx, "a").await;
+    let m = app
+        .upload_media(&token, "chart.png", crate::helpers::png(8, 8, &[]))
+        .await;
+    for schedule in [
+        json!({"mode": "draft"}),
+        json!({"mode": "at", "at": in_ms(3_600_000)}),
+    ] {
+        let r = app.post_auth("/api/v1/posts", &token, &json!({"channel_ids": [a], "content": {"parts": [{"text": "chart", "media": [{"id": m["id"]}]}]}, "schedule": schedule})).await;
+        let body = expect_error(r, 422, "validation_failed").await;
+        let msg = body["error"]["details"]["fields"]["content.parts[0].media"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            msg.contains("server.public_url") && msg.contains("remove the image"),
+            "{body}"
+        );
+    }
+    // The same text without the image is fine.
+    create(&app, &token, json!({"channel_ids": [a], "content": {"parts": [{"text": "chart"}]}, "schedule": {"mode": "draft"}})).await;
+    assert!(rx.requests().is_empty());
+}
+
+#[tokio::test]
+async fn webhook_images_need_the_public_url_sqlite() {
+    webhook_images_need_the_public_url(app_without_public_url(Backend::Sqlite).await).await;
+}
+
+#[tokio::test]
+async fn webhook_images_need_the_public_url_postgres() {
+    webhook_images_need_the_public_url(app_without_public_url(Backend::Postgres).await).await;
 }
 
 pub(crate) async fn user(app: &TestApp, email: &str) -> String {
@@ -585,6 +637,28 @@ async fn platform_refusal_fails_visibly_and_retry_publishes(app: TestApp) {
     );
     assert!(done["targets"][0]["error"].is_null());
     assert_eq!(rx.requests().len(), 2);
+    // The retry went out: the failure's notice needs no action and is read.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let notes: Value = app
+            .get_auth("/api/v1/notifications", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let unread =
+            notes.as_array().unwrap().iter().any(|n| {
+                n["kind"] == "publish_failed" && n["post_id"] == id && n["read_at"].is_null()
+            });
+        if !unread {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the failure notice is still unread after the retry published: {notes}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     // A retry of a published target is refused.
     let r = app
         .post_auth(&format!("/api/v1/posts/{id}/publish"), &token, &json!({}))
