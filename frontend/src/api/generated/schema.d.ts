@@ -600,7 +600,7 @@ export type components = {
             visibility?: components["schemas"]["MastodonVisibility"] | null;
         };
         /**
-         * @description A channel's health (documentation type: stored as text).
+         * @description A channel's health, as its last check or post left it.
          * @enum {string}
          */
         ChannelStatus: "ok" | "needs_reconnect" | "rate_limited" | "error";
@@ -997,7 +997,10 @@ export type components = {
             message: string;
             to: components["schemas"]["TargetState"];
         };
-        /** @enum {string} */
+        /**
+         * @description Where one post stands on one channel.
+         * @enum {string}
+         */
         TargetState: "draft" | "scheduled" | "publishing" | "published" | "failed" | "unconfirmed";
         TextCheckRequest: {
             /**
