@@ -100,6 +100,9 @@ codes! {
         RateLimited = "rate_limited",
         /// The last check failed for another reason (`status_message` says which).
         Error = "error",
+        /// Several sends in a row failed (`consecutive_failures`, `last_error`);
+        /// the next one that goes through makes it `ok` again.
+        Failing = "failing",
     }
 }
 

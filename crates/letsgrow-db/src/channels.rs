@@ -22,13 +22,20 @@ pub struct ChannelRow {
     pub rate_limited_until: Option<i64>,
     pub last_checked_at: Option<i64>,
     pub paused_at: Option<i64>,
+    /// Sends in a row that failed (reset by one that goes through).
+    pub consecutive_failures: i64,
+    /// The last failed send's message, kept after a success for the record.
+    pub last_error: Option<String>,
+    /// When LetsGrow last sent to the channel, either way.
+    pub last_outcome_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 const COLUMNS: &str = "id, user_id, platform, external_id, COALESCE(name, handle) AS handle, handle AS account_handle, name, \
                        base_url, settings, status, status_message, \
-                       rate_limited_until, last_checked_at, paused_at, created_at, updated_at";
+                       rate_limited_until, last_checked_at, paused_at, consecutive_failures, last_error, last_outcome_at, \
+                       created_at, updated_at";
 
 pub struct NewChannel<'a> {
     pub user_id: &'a str,
@@ -126,6 +133,41 @@ pub async fn set_health(
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
         .bind(status).bind(message).bind(rate_limited_until).bind(now_ms).bind(id)
+        .fetch_optional(pool).await?),
+    )
+}
+
+/// Records a send that went through: the failure count restarts, and a
+/// channel that was failing, erroring or rate-limited is `ok` again.
+pub async fn record_send_ok(db: &Db, id: &str, now_ms: i64) -> DbResult<()> {
+    let sql = "UPDATE channels SET consecutive_failures = 0, last_outcome_at = $1, \
+               status = CASE WHEN status IN ('failing', 'error', 'rate_limited') THEN 'ok' ELSE status END, \
+               status_message = CASE WHEN status IN ('failing', 'error', 'rate_limited') THEN NULL ELSE status_message END, \
+               rate_limited_until = CASE WHEN status IN ('failing', 'error', 'rate_limited') THEN NULL ELSE rate_limited_until END, \
+               updated_at = $1 WHERE id = $2";
+    on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(id).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// Records a send that failed. At `failing_after` failures in a row the
+/// status becomes `failing` with `message` (a channel that needs reconnecting
+/// stays so). Returns the row as it is now.
+pub async fn record_send_failed(
+    db: &Db,
+    id: &str,
+    message: &str,
+    failing_after: i64,
+    now_ms: i64,
+) -> DbResult<Option<ChannelRow>> {
+    let sql = format!(
+        "UPDATE channels SET consecutive_failures = consecutive_failures + 1, last_error = $1, last_outcome_at = $2, \
+         status = CASE WHEN status = 'needs_reconnect' THEN status WHEN consecutive_failures + 1 >= $3 THEN 'failing' ELSE status END, \
+         status_message = CASE WHEN status = 'needs_reconnect' THEN status_message WHEN consecutive_failures + 1 >= $3 THEN $1 ELSE status_message END, \
+         updated_at = $2 WHERE id = $4 RETURNING {COLUMNS}"
+    );
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ChannelRow>(sqlx::AssertSqlSafe(sql))
+        .bind(message).bind(now_ms).bind(failing_after).bind(id)
         .fetch_optional(pool).await?),
     )
 }

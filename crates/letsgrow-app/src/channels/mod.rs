@@ -14,6 +14,10 @@ use letsgrow_providers::{
 };
 use std::sync::Arc;
 
+/// Sends in a row that must fail before a channel shows as failing: one
+/// failure is often the platform's bad minute; three in a row are a pattern.
+pub const FAILING_AFTER: i64 = 3;
+
 pub mod oauth;
 
 const CREDENTIALS_FIELD: &str = "credentials";
@@ -518,19 +522,31 @@ impl ChannelService {
         Ok(())
     }
 
-    /// A post went through: a rate-limited or failing channel is healthy again.
+    /// A post went through: the failure count restarts, and a rate-limited,
+    /// erroring or failing channel is healthy again. (No write when there is
+    /// nothing to change, so a healthy channel costs nothing per post.)
     pub async fn record_success(&self, row: &ChannelRow) -> Result<(), ChannelError> {
-        if row.status == ChannelStatus::RateLimited || row.status == ChannelStatus::Error {
-            repo::set_health(
-                &self.db,
-                &row.id,
-                ChannelStatus::Ok.as_str(),
-                None,
-                None,
-                now_ms(),
-            )
-            .await?;
+        let unhealthy = [
+            ChannelStatus::RateLimited,
+            ChannelStatus::Error,
+            ChannelStatus::Failing,
+        ]
+        .iter()
+        .any(|s| row.status == *s);
+        if unhealthy || row.consecutive_failures > 0 {
+            repo::record_send_ok(&self.db, &row.id, now_ms()).await?;
         }
+        Ok(())
+    }
+
+    /// A send the platform answered with a failure (or never answered): after
+    /// [`FAILING_AFTER`] in a row the channel shows as failing, with `message`.
+    pub async fn record_send_failure(
+        &self,
+        row: &ChannelRow,
+        message: &str,
+    ) -> Result<(), ChannelError> {
+        repo::record_send_failed(&self.db, &row.id, message, FAILING_AFTER, now_ms()).await?;
         Ok(())
     }
 

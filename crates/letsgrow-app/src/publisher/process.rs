@@ -103,14 +103,16 @@ impl Publisher {
             content,
             ..
         } = l;
-        if channel.status == ChannelStatus::RateLimited || channel.status == ChannelStatus::Error {
-            // The platform accepted a post: the channel is healthy again.
-            if let Err(e) = self.deps.channels.record_success(&channel).await {
-                tracing::warn!(error = %e, channel_id = %channel.id, "could not record the channel as healthy");
-            }
-            channel.status = ChannelStatus::Ok.as_str().into();
-            channel.rate_limited_until = None;
+        // The platform accepted a post: the channel is healthy again.
+        if let Err(e) = self.deps.channels.record_success(&channel).await {
+            tracing::warn!(error = %e, channel_id = %channel.id, "could not record the channel as healthy");
         }
+        if channel.status != ChannelStatus::NeedsReconnect {
+            channel.status = ChannelStatus::Ok.as_str().into();
+            channel.status_message = None;
+        }
+        channel.rate_limited_until = None;
+        channel.consecutive_failures = 0;
         *cache = Some(ChannelCache {
             channel,
             ctx,
@@ -394,7 +396,12 @@ impl Publisher {
         );
         let channels = &self.deps.channels;
         let stored = match news {
-            ChannelNews::Nothing => Ok(()),
+            // The platform failed or refused the send: it counts against the channel's health.
+            ChannelNews::Nothing => {
+                channels
+                    .record_send_failure(&l.channel, &outcome.message)
+                    .await
+            }
             ChannelNews::RateLimited { message, until } => {
                 channels
                     .record_rate_limited(&l.channel, &message, until)

@@ -80,8 +80,16 @@ pub struct Channel {
     pub status_message: Option<String>,
     #[schema(format = "date-time")]
     pub rate_limited_until: Option<String>,
+    /// When the Test button last checked the channel.
     #[schema(format = "date-time")]
     pub last_checked_at: Option<String>,
+    /// Sends in a row that failed, counting every attempt (0 after one that went through).
+    pub consecutive_failures: i64,
+    /// The last failed send's message (kept after a success, for the record).
+    pub last_error: Option<String>,
+    /// When LetsGrow last sent a post to the channel, either way.
+    #[schema(format = "date-time")]
+    pub last_outcome_at: Option<String>,
     #[schema(format = "date-time")]
     pub created_at: String,
     /// Publishing to this channel is paused since then (posts wait in the queue).
@@ -107,6 +115,9 @@ impl From<ChannelRow> for Channel {
             status_message: c.status_message,
             rate_limited_until: c.rate_limited_until.map(rfc3339),
             last_checked_at: c.last_checked_at.map(rfc3339),
+            consecutive_failures: c.consecutive_failures,
+            last_error: c.last_error,
+            last_outcome_at: c.last_outcome_at.map(rfc3339),
             created_at: rfc3339(c.created_at),
             paused_at: c.paused_at.map(rfc3339),
             settings: serde_json::from_str(&c.settings).unwrap_or_default(),

@@ -245,7 +245,61 @@ both!(
     media_library_types_by_bytes_and_signs_links,
     disconnecting_a_channel_says_which_posts_went_with_it,
     rate_limits_are_honoured_and_the_channel_recovers,
+    channel_health_follows_real_outcomes,
 );
+
+async fn channel_of(app: &TestApp, token: &str, id: &str) -> Value {
+    let list: Value = app
+        .get_auth("/api/v1/channels", token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .cloned()
+        .unwrap()
+}
+
+/// A channel's health follows what happens when posts are sent, not only the
+/// Test button: refusals in a row turn it "failing" with the last error and
+/// when; one post that goes through makes it "ok" again.
+async fn channel_health_follows_real_outcomes(app: TestApp) {
+    let rx = Receiver::start(0).await;
+    let token = user(&app, "health@example.com").await;
+    let a = webhook(&app, &token, &rx, "a").await;
+    rx.script(&[400, 400, 400]);
+    for n in 1..=3 {
+        let post = create(&app, &token, json!({"channel_ids": [a], "content": {"parts": [{"text": format!("refused {n}")}]}, "schedule": {"mode": "now"}})).await;
+        let done = wait_states(&app, &token, post["id"].as_str().unwrap(), &["failed"]).await;
+        assert_eq!(done["targets"][0]["error"]["code"], "platform_rejected");
+        let c = channel_of(&app, &token, &a).await;
+        assert_eq!(c["consecutive_failures"], n, "{c}");
+        assert!(c["last_outcome_at"].is_string(), "{c}");
+        assert!(
+            c["last_error"].as_str().unwrap().contains("HTTP 400"),
+            "{c}"
+        );
+        // Two failures can be the platform's bad minute; the third is a pattern.
+        let want = if n < 3 { "ok" } else { "failing" };
+        assert_eq!(c["status"], want, "after {n} failures: {c}");
+    }
+    let c = channel_of(&app, &token, &a).await;
+    assert!(
+        c["status_message"].as_str().unwrap().contains("HTTP 400"),
+        "{c}"
+    );
+    // One that goes through: healthy again, the last error kept for the record.
+    let post = create(&app, &token, json!({"channel_ids": [a], "content": {"parts": [{"text": "goes through"}]}, "schedule": {"mode": "now"}})).await;
+    wait_states(&app, &token, post["id"].as_str().unwrap(), &["published"]).await;
+    let c = channel_of(&app, &token, &a).await;
+    assert_eq!(c["status"], "ok", "{c}");
+    assert_eq!(c["consecutive_failures"], 0, "{c}");
+    assert!(c["status_message"].is_null(), "{c}");
+    assert!(c["last_error"].is_string(), "{c}");
+}
 
 async fn rate_limits_are_honoured_and_the_channel_recovers(app: TestApp) {
     let rx = Receiver::start(0).await;

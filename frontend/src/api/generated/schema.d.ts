@@ -555,6 +555,11 @@ export type components = {
             account_handle: string;
             /** @description PDS, instance or webhook URL. */
             base_url: string;
+            /**
+             * Format: int64
+             * @description Sends in a row that failed, counting every attempt (0 after one that went through).
+             */
+            consecutive_failures: number;
             /** Format: date-time */
             created_at: string;
             /** @description The platform's id for the account (Bluesky DID, …). */
@@ -564,8 +569,18 @@ export type components = {
             handle: string;
             /** Format: uuid */
             id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the Test button last checked the channel.
+             */
             last_checked_at?: string | null;
+            /** @description The last failed send's message (kept after a success, for the record). */
+            last_error?: string | null;
+            /**
+             * Format: date-time
+             * @description When LetsGrow last sent a post to the channel, either way.
+             */
+            last_outcome_at?: string | null;
             /**
              * Format: date-time
              * @description Publishing to this channel is paused since then (posts wait in the queue).
@@ -603,7 +618,7 @@ export type components = {
          * @description A channel's health, as its last check or post left it.
          * @enum {string}
          */
-        ChannelStatus: "ok" | "needs_reconnect" | "rate_limited" | "error";
+        ChannelStatus: "ok" | "needs_reconnect" | "rate_limited" | "error" | "failing";
         /** @description The outcome of [`check`]; serialises to the API's text-check object. */
         CheckResult: {
             entities: components["schemas"]["Entities"];
