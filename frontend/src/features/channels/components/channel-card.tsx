@@ -103,6 +103,12 @@ export function ChannelCard({ channel, onDisconnected }: { channel: Channel; onD
               ) : (
                 "Not checked since it was connected"
               )}
+              {channel.last_outcome_at && (
+                <>
+                  <span aria-hidden="true"> · </span>
+                  Last post sent <time dateTime={channel.last_outcome_at}>{formatLocalTime(channel.last_outcome_at)}</time>
+                </>
+              )}
             </p>
           </div>
         </div>

@@ -1,7 +1,7 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
 import type { Channel } from "../api/types";
-import { channelHealth } from "../lib/health";
+import { channelHealth, type HealthFields } from "../lib/health";
 
 const detailTone: Record<BadgeTone, string> = {
   neutral: "text-muted",
@@ -12,7 +12,7 @@ const detailTone: Record<BadgeTone, string> = {
 
 /** The channel's health as a badge, with the platform's message under it when there is one. */
 export function HealthBadge({ channel, timeZone, now }: {
-  channel: Pick<Channel, "status" | "status_message" | "rate_limited_until">;
+  channel: HealthFields;
   /** Defaults to the browser's zone (tests pass one). */
   timeZone?: string;
   now?: Date;

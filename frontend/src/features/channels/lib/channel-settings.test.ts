@@ -83,12 +83,12 @@ describe("applySettingsError", () => {
     expect(rest).toBeNull();
     expect(setError).toHaveBeenCalledWith(
       "settings.subreddit",
-      { type: "server", message: "Use the community's name, like \"rust\" or \"r/rust\" (3–21 letters, digits or underscores)" },
+      { type: "server", message: "Use the community's name, like \"rust\" or \"r/rust\" (3–21 letters, digits or underscores)." },
       { shouldFocus: true },
     );
     expect(setError).toHaveBeenCalledWith(
       "settings.flair_id",
-      { type: "server", message: "A flair id is the template id from the community's flair list (letters, digits and dashes)" },
+      { type: "server", message: "A flair id is the template id from the community's flair list (letters, digits and dashes)." },
       { shouldFocus: false },
     );
   });

@@ -1,9 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { makeChannel } from "../test-data";
 import type { AppNotification } from "../api/types";
-import { formatLocalTime, needsReconnect, reconnectNotices, sentence } from "./health";
+import { channelHealth, formatLocalTime, needsReconnect, reconnectNotices, sentence } from "./health";
 
 describe("health helpers", () => {
+  it("follows real sends: failing after three in a row, with the last error and when", () => {
+    const now = new Date("2026-11-27T12:00:00Z");
+    const failing = channelHealth(
+      makeChannel({
+        status: "failing",
+        status_message: "Webhook refused the request: it answered HTTP 500",
+        consecutive_failures: 8,
+        last_error: "Webhook could not be reached (it answered HTTP 500)",
+        last_outcome_at: "2026-11-27T11:05:00Z",
+      }),
+      { now, timeZone: "UTC" },
+    );
+    expect(failing.label).toBe("Failing");
+    expect(failing.tone).toBe("danger");
+    expect(failing.detail).toMatch(/^The last 8 tries to post did not go through \(the last at 11:05\sAM\): Webhook could not be reached \(it answered HTTP 500\)\. LetsGrow keeps trying/);
+    // Still OK after one failure, but it says so.
+    const once = channelHealth(makeChannel({ consecutive_failures: 1, last_error: "refused" }), { now, timeZone: "UTC" });
+    expect(once.label).toBe("OK");
+    expect(once.detail).toBe("The last try to post did not go through: Refused.");
+    // Healthy: nothing under the badge, even with an old error kept for the record.
+    expect(channelHealth(makeChannel({ last_error: "old" })).detail).toBeNull();
+  });
+
   it("formats a time today without the date", () => {
     const now = new Date("2026-11-27T12:00:00Z");
     expect(formatLocalTime("2026-11-27T09:30:00Z", { now, timeZone: "UTC" })).toMatch(/^9:30\sAM$/);

@@ -37,18 +37,36 @@ export function sentence(message: string): string {
   const text = message.trim();
   if (!text) return text;
   const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** What a channel's health is read from (the sends fields are optional for older callers). */
+export type HealthFields = Pick<Channel, "status" | "status_message" | "rate_limited_until"> &
+  Partial<Pick<Channel, "consecutive_failures" | "last_error" | "last_outcome_at">>;
+
+/** "The last 3 tries to post did not go through (the last at 14:05): …" from the sends fields. */
+function failuresInARow(channel: HealthFields, options: { now?: Date; timeZone?: string }): string | null {
+  const n = channel.consecutive_failures ?? 0;
+  if (n <= 0) return null;
+  const posts = n === 1 ? "The last try to post did not go through" : `The last ${n} tries to post did not go through`;
+  const at = channel.last_outcome_at && validDate(channel.last_outcome_at) ? ` (the last at ${formatLocalTime(channel.last_outcome_at, options)})` : "";
+  const why = channel.last_error ? `: ${sentence(channel.last_error)}` : ".";
+  return `${posts}${at}${why}`;
 }
 
 /** What the health badge says for a channel's stored status. */
-export function channelHealth(
-  channel: Pick<Channel, "status" | "status_message" | "rate_limited_until">,
-  options: { now?: Date; timeZone?: string } = {},
-): Health {
+export function channelHealth(channel: HealthFields, options: { now?: Date; timeZone?: string } = {}): Health {
   const detail = channel.status_message ? sentence(channel.status_message) : null;
   switch (channel.status) {
     case "ok":
-      return { label: "OK", tone: "accent", detail: null };
+      // Healthy, but say so when the latest sends failed (it turns "Failing" after three).
+      return { label: "OK", tone: "accent", detail: failuresInARow(channel, options) };
+    case "failing":
+      return {
+        label: "Failing",
+        tone: "danger",
+        detail: `${failuresInARow(channel, options) ?? detail ?? "Recent posts did not go through."} LetsGrow keeps trying; the next post that goes through makes it OK again.`,
+      };
     case "needs_reconnect":
       return { label: "Needs reconnect", tone: "danger", detail };
     case "rate_limited": {

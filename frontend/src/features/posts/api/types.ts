@@ -46,4 +46,7 @@ export interface ChannelInfo {
   status: string;
   paused_at?: string | null;
   settings?: Record<string, unknown>;
+  /** Sends in a row that failed; with `status: "failing"` after three. */
+  consecutive_failures?: number;
+  last_error?: string | null;
 }

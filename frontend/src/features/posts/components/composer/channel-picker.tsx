@@ -69,6 +69,7 @@ export function ChannelPicker({ channels, locked, error, onRemoved }: {
                       {platformLabel(c.platform)}
                       {c.paused_at && <Badge tone="warn">Paused</Badge>}
                       {reconnect && <Badge tone="danger">Needs reconnect</Badge>}
+                      {c.status === "failing" && <Badge tone="danger">Failing</Badge>}
                     </span>
                   </span>
                 </label>
@@ -83,6 +84,13 @@ export function ChannelPicker({ channels, locked, error, onRemoved }: {
       {selected.some((id) => channels.find((c) => c.id === id)?.status === "needs_reconnect") && (
         <p className="text-sm text-danger">A channel that needs reconnecting can&apos;t publish until you reconnect it.</p>
       )}
+      {channels
+        .filter((c) => selected.includes(c.id) && c.status === "failing")
+        .map((c) => (
+          <p key={c.id} className="text-sm text-danger" data-testid="channel-failing">
+            {`The last ${c.consecutive_failures ?? 3} tries to post to ${c.handle} did not go through${c.last_error ? ` (${c.last_error.replace(/[.\s]+$/, "")})` : ""}. Yours will be sent too; check the channel on the Channels page if this keeps happening.`}
+          </p>
+        ))}
       {locked && <p className="text-sm text-muted">The channels of a saved post can&apos;t be changed; write a new post for others.</p>}
       {error && (
         <p id="channel-picker-error" className="flex items-start gap-1.5 text-sm text-danger" data-field-error>
