@@ -10,7 +10,7 @@ import { useMediaUsage } from "../api/media";
 import { summarizeUsage } from "../lib/media-usage";
 
 const AT_THE_LIMIT =
-  "When it is full, new uploads are refused until whoever runs LetsGrow raises the limit. Images already in your posts keep working. Every image you upload counts, also ones no post uses any more.";
+  "When it is full, new uploads are refused until whoever runs LetsGrow raises the limit. Images already in your posts keep working. Every image you upload counts, even ones no post uses any more.";
 
 /** Settings → how much of the space for images the media library uses, and what happens when it is full. */
 export function MediaUsageCard() {

@@ -29,6 +29,10 @@ describe("summarizeUsage", () => {
     );
   });
 
+  it("says plainly when there are no images yet", () => {
+    expect(summarizeUsage({ used_bytes: 0, quota_bytes: GB, files: 0 }).sentence).toBe("You have no images yet, and 1 GB of space for them.");
+  });
+
   it("words tiny and empty shares instead of showing 0%", () => {
     expect(summarizeUsage({ used_bytes: 0, quota_bytes: GB, files: 0 }).percentText).toBe("nothing used yet");
     expect(summarizeUsage({ used_bytes: 2 * MB, quota_bytes: GB, files: 1 }).percentText).toBe("less than 1% used");

@@ -35,7 +35,10 @@ export const ALMOST_FULL = 0.9;
 
 export function summarizeUsage({ used_bytes, quota_bytes, files }: { used_bytes: number; quota_bytes: number; files: number }): UsageSummary {
   const fileWord = files === 1 ? "1 file" : `${files} files`;
-  const sentence = `You use ${formatBytes(used_bytes)} of your ${formatBytes(quota_bytes)} for images (${fileWord}).`;
+  const sentence =
+    files === 0 && used_bytes === 0
+      ? `You have no images yet, and ${formatBytes(quota_bytes)} of space for them.`
+      : `You use ${formatBytes(used_bytes)} of your ${formatBytes(quota_bytes)} for images (${fileWord}).`;
   if (quota_bytes <= 0) return { sentence, percent: 100, percentText: "no space set aside", level: "full" };
   const share = used_bytes / quota_bytes;
   const percent = Math.min(100, Math.round(share * 100));
