@@ -22,6 +22,24 @@ describe("stateChanged", () => {
     expect(stateChanged(undefined, [withState("failed")])).toBe(false); // first load: nothing to compare
     expect(stateChanged([withState("publishing")], [withState("publishing")])).toBe(false);
     expect(stateChanged([withState("publishing")], [withState("failed")])).toBe(true);
+    // A retry that failed again between two fetches: same state, two more moves in its history.
+    const failed = withState("failed");
+    const again: Post = {
+      ...failed,
+      targets: failed.targets.map((t, i) =>
+        i === 0
+          ? {
+              ...t,
+              history: [
+                ...t.history,
+                { at: "2026-12-01T09:01:00Z", from: "failed", to: "publishing", message: "publishing" },
+                { at: "2026-12-01T09:01:01Z", from: "publishing", to: "failed", message: "refused" },
+              ],
+            }
+          : t,
+      ),
+    };
+    expect(stateChanged([failed], [again])).toBe(true);
     // A post that newly matches the filters is not a change of state.
     expect(stateChanged([withState("publishing")], [withState("publishing"), withState("failed", "p2")])).toBe(false);
   });
@@ -73,5 +91,21 @@ describe("post fetchers tell the bell when a state changes", () => {
     expect(bellInvalidations(spy)).toBe(3);
     vi.advanceTimersByTime(BELL_RECHECK_MS * 5);
     expect(bellInvalidations(spy)).toBe(3);
+  });
+});
+
+describe("a retry that fails again before the list is fetched", () => {
+  it("still refreshes the bell: the retry's answer is written into the list first", async () => {
+    resetSession();
+    startSession({ access_token: "t", expires_in: 900 });
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const { rememberPost } = await import("./cache");
+    mockApi({ "GET /api/v1/posts": () => jsonResponse(200, [withState("failed")]) });
+    const spy = vi.spyOn(client, "invalidateQueries");
+    const options = { ...postsQueryOptions({}), staleTime: 0 };
+    await client.fetchQuery(options);
+    rememberPost(client, withState("scheduled")); // what POST …/publish answered
+    await client.fetchQuery(options); // failed again already
+    expect(bellInvalidations(spy)).toBe(1);
   });
 });

@@ -9,16 +9,25 @@ import type { Post } from "./types";
  */
 export const BELL_RECHECK_MS = 2_000;
 
-/** Target id → state, for every target of `posts`. */
-function targetStates(posts: readonly Post[]): Map<string, string> {
-  return new Map(posts.flatMap((p) => p.targets.map((t) => [t.id, t.state] as const)));
+/**
+ * Where a target stands: its state and how many moves its history holds. The history
+ * counts too because a retry can go failed → publishing → failed between two fetches,
+ * which looks like no change by the state alone.
+ */
+function standing(t: Post["targets"][number]): string {
+  return `${t.state}/${t.history.length}`;
 }
 
-/** Whether a target present in both answers has a different state in the newer one. */
+/** Target id → standing, for every target of `posts`. */
+function standings(posts: readonly Post[]): Map<string, string> {
+  return new Map(posts.flatMap((p) => p.targets.map((t) => [t.id, standing(t)] as const)));
+}
+
+/** Whether a target present in both answers has moved (changed state, or moved and come back) in the newer one. */
 export function stateChanged(before: readonly Post[] | undefined, after: readonly Post[]): boolean {
   if (!before) return false;
-  const old = targetStates(before);
-  return after.some((p) => p.targets.some((t) => old.has(t.id) && old.get(t.id) !== t.state));
+  const old = standings(before);
+  return after.some((p) => p.targets.some((t) => old.has(t.id) && old.get(t.id) !== standing(t)));
 }
 
 const rechecks = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
