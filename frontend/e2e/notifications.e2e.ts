@@ -211,7 +211,8 @@ describe("notifications centre", () => {
     await settle(page);
     await expect.poll(() => panel().count()).toBe(0);
     const target = page.getByTestId("target-card");
-    expect(await target.getAttribute("data-state")).toBe("failed");
+    // The retry from the queue left its answer ("publishing") in the cache; the page's poll brings "failed".
+    await expect.poll(() => target.getAttribute("data-state"), { timeout: 10_000, interval: 250 }).toBe("failed");
     expect(await target.getByTestId("target-error").textContent()).toContain(REFUSAL);
     await expect.poll(() => bell().getAttribute("aria-label")).toBe("Notifications");
     expect(await page.getByTestId("notifications-badge").count()).toBe(0);
@@ -247,6 +248,17 @@ describe("notifications centre", () => {
     // Escape put focus back on the bell; its focus ring is not what this picture is about.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await screenshot(page, "notifications-post-after-retry");
+    // The post page in dark and at 375 px too (the pages suite has no post to show).
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.waitForTimeout(150);
+    await screenshot(page, "post-page-dark");
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.waitForTimeout(150);
+    await screenshot(page, "post-page-375-dark");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.waitForTimeout(150);
+    await screenshot(page, "post-page-375-light");
+    await page.setViewportSize({ width: 1280, height: 860 });
     // Still exactly three a moment later: nothing was sent again.
     await page.waitForTimeout(1_000);
     expect(publishes()).toHaveLength(3);
