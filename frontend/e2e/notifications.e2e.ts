@@ -16,9 +16,9 @@ interface Received {
 const REFUSAL = "content refused by the receiver";
 
 /**
- * A webhook receiver on 127.0.0.1 that records every request. The first publish is
- * refused with HTTP 400 `{"error":"content refused by the receiver"}`; later publishes
- * (and anything that isn't a publish, like a ping) get 200 `{"id":"hook-N"}`.
+ * A webhook receiver on 127.0.0.1 that records every request. The first two publishes
+ * are refused with HTTP 400 `{"error":"content refused by the receiver"}`; later
+ * publishes (and anything that isn't a publish, like a ping) get 200 `{"id":"hook-N"}`.
  */
 function startRefusingReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
@@ -28,7 +28,7 @@ function startRefusingReceiver(): Promise<{ server: Server; url: string; receive
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const event = String(req.headers["x-letsgrow-event"] ?? "");
-      const refuse = event === "publish" && ++publishes === 1;
+      const refuse = event === "publish" && ++publishes <= 2;
       const status = refuse ? 400 : 200;
       received.push({ event, headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), status });
       const body = refuse ? { error: REFUSAL } : { id: `hook-${received.length}` };
@@ -45,9 +45,11 @@ function startRefusingReceiver(): Promise<{ server: Server; url: string; receive
 
 /**
  * The notifications centre end to end: a webhook channel whose receiver refuses the
- * first publish. "Publish now" fails, the bell shows one unread notification, its panel
- * names the channel and passes axe; the notification leads to the post (failed, with
- * the receiver's message) and is read from then on; Retry there publishes the same
+ * first two publishes. "Publish now" fails while the post's page is open, so that page
+ * marks its notification read at once. Retry from the queue fails again: the bell shows
+ * one unread notification without a reload (the queue's poll saw the state change), its
+ * panel names the channel and passes axe; the notification leads to the post (failed,
+ * with the receiver's message) and is read from then on; Retry there publishes the same
  * target with the same Idempotency-Key.
  */
 describe("notifications centre", () => {
@@ -146,16 +148,36 @@ describe("notifications centre", () => {
     expect(publishes()[0]!.status).toBe(400);
   });
 
-  it("shows one unread notification on the bell within 20 s", async () => {
+  it("the open post page marks its own failure read, without a reload", async () => {
+    // The post page's poll saw the failure and told the bell, which fetched the new
+    // notification; the page then marked it read, since the failure is on screen.
+    await bell().click();
+    await panel().waitFor();
+    const items = panel().getByTestId("notification");
+    await expect.poll(() => items.count(), { timeout: 10_000, interval: 250 }).toBe(1);
+    await expect.poll(() => items.first().getAttribute("data-unread"), { timeout: 5_000, interval: 250 }).toBeNull();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => panel().count()).toBe(0);
+    expect(await bell().getAttribute("aria-label")).toBe("Notifications");
+    // Read on the server too.
+    expect(await bellNameAfterReload()).toBe("Notifications");
+  });
+
+  it("a second failure, retried from the queue, shows on the bell within 20 s and without a reload", async () => {
     // Away from the post, so opening the notification has somewhere to go.
-    await page.goto("/dashboard/");
+    await page.goto("/queue/?state=failed");
     await settle(page);
-    // The bell polls every 30 s; a reload asks at once.
+    publishClickedAt = Date.now();
+    await page.getByRole("button", { name: /^Retry the failed channel “/ }).click();
+    await expect.poll(() => publishes().length, { timeout: 20_000, interval: 250 }).toBe(2);
+    expect(publishes()[1]!.status).toBe(400);
+    // The bell polls every 30 s by itself; the queue's poll seeing the failure asks at once.
     const deadline = publishClickedAt + 20_000;
     await expect
-      .poll(bellNameAfterReload, { timeout: Math.max(2_000, deadline - Date.now()), interval: 1_000 })
+      .poll(() => bell().getAttribute("aria-label"), { timeout: Math.max(2_000, deadline - Date.now()), interval: 250 })
       .toBe("Notifications, 1 unread");
     expect(await page.getByTestId("notifications-badge").textContent()).toBe("1");
+    expect(new URL(page.url()).pathname).toBe("/queue/");
   });
 
   it("lists the failure in the panel, which passes axe", async () => {
@@ -164,9 +186,11 @@ describe("notifications centre", () => {
     expect(await bell().getAttribute("aria-expanded")).toBe("true");
     await page.getByRole("dialog", { name: "Notifications" }).waitFor();
     const items = panel().getByTestId("notification");
-    await expect.poll(() => items.count()).toBe(1);
+    // Newest first: the queue retry's failure (unread), then the first one (read on the post page).
+    await expect.poll(() => items.count()).toBe(2);
     const item = items.first();
     expect(await item.getAttribute("data-unread")).toBe("true");
+    expect(await items.nth(1).getAttribute("data-unread")).toBeNull();
     // "Unread: " is for screen readers only; the title comes first, then the body.
     const link = item.getByRole("link", { name: /^Unread: A post to \S*127\.0\.0\.1\S* .*failed/ });
     expect(await link.count()).toBe(1);
@@ -181,13 +205,14 @@ describe("notifications centre", () => {
   });
 
   it("opens the post from the notification and marks it read", async () => {
-    expect(new URL(page.url()).pathname).toBe("/dashboard/");
+    expect(new URL(page.url()).pathname).toBe("/queue/");
     await panel().getByTestId("notification").first().getByRole("link").click();
     await page.waitForURL(`**/posts/view/?id=${postId}`, { timeout: 10_000 });
     await settle(page);
     await expect.poll(() => panel().count()).toBe(0);
     const target = page.getByTestId("target-card");
-    expect(await target.getAttribute("data-state")).toBe("failed");
+    // The retry from the queue left its answer ("publishing") in the cache; the page's poll brings "failed".
+    await expect.poll(() => target.getAttribute("data-state"), { timeout: 10_000, interval: 250 }).toBe("failed");
     expect(await target.getByTestId("target-error").textContent()).toContain(REFUSAL);
     await expect.poll(() => bell().getAttribute("aria-label")).toBe("Notifications");
     expect(await page.getByTestId("notifications-badge").count()).toBe(0);
@@ -196,9 +221,10 @@ describe("notifications centre", () => {
     expect(await page.getByTestId("notifications-badge").count()).toBe(0);
     await bell().click();
     await panel().waitFor();
-    const item = panel().getByTestId("notification");
-    await expect.poll(() => item.count()).toBe(1);
-    expect(await item.getAttribute("data-unread")).toBeNull();
+    const items = panel().getByTestId("notification");
+    await expect.poll(() => items.count()).toBe(2);
+    expect(await items.first().getAttribute("data-unread")).toBeNull();
+    expect(await items.nth(1).getAttribute("data-unread")).toBeNull();
     await page.keyboard.press("Escape");
     await expect.poll(() => panel().count()).toBe(0);
   });
@@ -209,21 +235,33 @@ describe("notifications centre", () => {
     await expect.poll(() => target.getAttribute("data-state"), { timeout: 20_000, interval: 500 }).toBe("published");
     expect(await target.getByTestId("target-error").count()).toBe(0);
     const sent = publishes();
-    expect(sent.map((r) => r.status)).toEqual([400, 200]);
+    expect(sent.map((r) => r.status)).toEqual([400, 400, 200]);
     const keys = sent.map((r) => r.headers["idempotency-key"]);
     expect(typeof keys[0]).toBe("string");
     expect(keys[0]).not.toBe("");
     expect(keys[1]).toBe(keys[0]);
-    expect(JSON.stringify(JSON.parse(sent[1]!.body))).toContain("Notifications test");
+    expect(keys[2]).toBe(keys[0]);
+    expect(JSON.stringify(JSON.parse(sent[2]!.body))).toContain("Notifications test");
     // No new notification for a success.
     expect(await bellNameAfterReload()).toBe("Notifications");
     await quiet();
     // Escape put focus back on the bell; its focus ring is not what this picture is about.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await screenshot(page, "notifications-post-after-retry");
-    // Still exactly two a moment later: nothing was sent again.
+    // The post page in dark and at 375 px too (the pages suite has no post to show).
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.waitForTimeout(150);
+    await screenshot(page, "post-page-dark");
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.waitForTimeout(150);
+    await screenshot(page, "post-page-375-dark");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.waitForTimeout(150);
+    await screenshot(page, "post-page-375-light");
+    await page.setViewportSize({ width: 1280, height: 860 });
+    // Still exactly three a moment later: nothing was sent again.
     await page.waitForTimeout(1_000);
-    expect(publishes()).toHaveLength(2);
+    expect(publishes()).toHaveLength(3);
   });
 
   it("logged no console errors", () => {

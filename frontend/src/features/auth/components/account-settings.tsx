@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { ThemePicker } from "@/components/layout/theme-picker";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
@@ -20,8 +21,11 @@ function formatDate(iso: string, timeZone: string): string {
   }
 }
 
-/** Settings → account, time zone, appearance, password, sessions. */
-export function AccountSettings() {
+/**
+ * Settings → account, time zone, appearance, password, sessions. `extra` is cards other
+ * features add (the route passes them in), shown after Appearance.
+ */
+export function AccountSettings({ extra }: { extra?: ReactNode } = {}) {
   const me = useMe();
   if (me.isPending) return <PageLoader label="Loading your account…" />;
   if (me.isError) return <Notice tone="error">{errorMessage(me.error)}</Notice>;
@@ -59,6 +63,8 @@ export function AccountSettings() {
           <ThemePicker />
         </CardBody>
       </Card>
+
+      {extra}
 
       <Card labelledBy="password-heading">
         <CardHeader

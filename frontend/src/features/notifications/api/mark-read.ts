@@ -18,9 +18,11 @@ export function markNotificationsRead(body: MarkReadRequest): Promise<MarkReadRe
 
 /**
  * Marks notifications read in the cache at once (the bell and the reconnect banner both
- * read it); on failure puts back exactly the ones it changed and says so in a toast.
+ * read it); on failure puts back exactly the ones it changed and says so in a toast
+ * (unless `quiet`: marking the user did not ask for fails silently, and the bell shows
+ * them unread again).
  */
-export function useMarkNotificationsRead() {
+export function useMarkNotificationsRead({ quiet = false }: { quiet?: boolean } = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey,
@@ -42,6 +44,7 @@ export function useMarkNotificationsRead() {
       queryClient.setQueryData<AppNotification[]>(notificationKeys.all, (old) =>
         old?.map((n) => (changed.has(n.id) ? { ...n, read_at: null } : n)),
       );
+      if (quiet) return;
       const what = body.ids ? "that notification" : "your notifications";
       toast.error(`Couldn't mark ${what} read. ${errorMessage(error)}`);
     },

@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api, call } from "@/api/client";
 import { useSession } from "@/api/session";
 import { postKeys } from "./keys";
+import { watchStates } from "./state-change";
 import type { Post } from "./types";
 
 export function getPost(id: string): Promise<Post> {
@@ -9,7 +10,16 @@ export function getPost(id: string): Promise<Post> {
 }
 
 export function postQueryOptions(id: string) {
-  return queryOptions({ queryKey: postKeys.detail(id), queryFn: () => getPost(id), staleTime: 5_000 });
+  return queryOptions({
+    queryKey: postKeys.detail(id),
+    queryFn: async ({ client, queryKey }) => {
+      const post = await getPost(id);
+      const before = client.getQueryData<Post>(queryKey);
+      watchStates(client, before && [before], [post]);
+      return post;
+    },
+    staleTime: 5_000,
+  });
 }
 
 /** One post with every target's history; polls while `pollWhile` says so. */

@@ -9,4 +9,5 @@ export const postKeys = {
   textCheck: (platform: string, max: number | null, format: string | null, text: string) => ["text-check", platform, max, format, text] as const,
   resolve: (local: string, zone: string) => ["schedule-resolve", zone, local] as const,
   media: () => ["media", "list"] as const,
+  mediaUsage: () => ["media", "usage"] as const,
 };

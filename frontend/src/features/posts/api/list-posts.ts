@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api, call } from "@/api/client";
 import { useSession } from "@/api/session";
 import { postKeys } from "./keys";
+import { watchStates } from "./state-change";
 import type { Post, PostFilters } from "./types";
 
 export function listPosts(filters: PostFilters): Promise<Post[]> {
@@ -9,7 +10,15 @@ export function listPosts(filters: PostFilters): Promise<Post[]> {
 }
 
 export function postsQueryOptions(filters: PostFilters) {
-  return queryOptions({ queryKey: postKeys.list(filters), queryFn: () => listPosts(filters), staleTime: 5_000 });
+  return queryOptions({
+    queryKey: postKeys.list(filters),
+    queryFn: async ({ client, queryKey }) => {
+      const posts = await listPosts(filters);
+      watchStates(client, client.getQueryData<Post[]>(queryKey), posts);
+      return posts;
+    },
+    staleTime: 5_000,
+  });
 }
 
 /**

@@ -4,7 +4,10 @@ import { api, call } from "@/api/client";
 import { useSession } from "@/api/session";
 import { uploadWithProgress } from "@/api/upload";
 import { postKeys } from "./keys";
+import type { components } from "@/api/generated/schema";
 import type { Media } from "./types";
+
+export type MediaUsage = components["schemas"]["MediaUsage"];
 
 export const MEDIA_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
 export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
@@ -24,6 +27,20 @@ export function useMediaLibrary(enabled = true) {
   return useQuery({ ...mediaQueryOptions(), enabled: authenticated && enabled });
 }
 
+export function getMediaUsage(): Promise<MediaUsage> {
+  return call(api.GET("/api/v1/media/usage"));
+}
+
+export function mediaUsageQueryOptions() {
+  return queryOptions({ queryKey: postKeys.mediaUsage(), queryFn: getMediaUsage });
+}
+
+/** How much of the media allowance the library uses (Settings). */
+export function useMediaUsage() {
+  const authenticated = useSession((s) => s.status === "authenticated");
+  return useQuery({ ...mediaUsageQueryOptions(), enabled: authenticated });
+}
+
 /** Sends the file's bytes as the body (media_upload takes no multipart), reporting progress. */
 export function uploadMedia(file: File, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<Media> {
   return uploadWithProgress<Media>({
@@ -41,6 +58,7 @@ export function useUploadMedia() {
     async (file: File, onProgress?: (fraction: number) => void, signal?: AbortSignal) => {
       const media = await uploadMedia(file, onProgress, signal);
       queryClient.setQueryData<Media[]>(postKeys.media(), (old) => (old ? [media, ...old] : old));
+      void queryClient.invalidateQueries({ queryKey: postKeys.mediaUsage() });
       return media;
     },
     [queryClient],

@@ -58,6 +58,8 @@ describe("PostDetail", { timeout: 30_000 }, () => {
       "Publishing → Publishedpublished",
     ]);
     expect(within(cards[1]!).getByTestId("target-error").textContent).toContain("Part 2: the webhook refused the request (HTTP 400)");
+    // The count of tries says what it counts: the server starts it again on each Retry.
+    expect(within(cards[1]!).getByTestId("target-attempts").textContent).toBe("3 tries (counted afresh from each Retry or Publish now)");
     expect(screen.getByTestId("post-parts").textContent).toContain("Part 2");
   });
 

@@ -206,8 +206,11 @@ function TargetCard({ post, target, timezone }: { post: Post; target: PostTarget
         )}
         {target.attempts > 0 && (
           <>
-            <dt className="text-muted">Attempts</dt>
-            <dd className="text-fg tabular-nums">{target.attempts}</dd>
+            <dt className="text-muted">Tries</dt>
+            <dd className="text-fg" data-testid="target-attempts">
+              <span className="tabular-nums">{target.attempts}</span> {target.attempts === 1 ? "try" : "tries"}
+              <span className="text-muted"> (counted afresh from each Retry or Publish now)</span>
+            </dd>
           </>
         )}
         {target.variant && (

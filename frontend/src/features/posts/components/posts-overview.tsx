@@ -54,7 +54,7 @@ export function PostsOverview({ timezone }: { timezone: string }) {
       <CardHeader
         id="overview-heading"
         title="This week"
-        description={`Your posts for the next seven days, in ${timezone.replaceAll("_", " ")}.`}
+        description={`How many posts go out on each of the next seven days, in ${timezone.replaceAll("_", " ")}.`}
         action={loading ? <Spinner className="size-4 text-muted" /> : undefined}
       />
       <CardBody className="space-y-6">

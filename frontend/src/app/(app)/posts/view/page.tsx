@@ -4,11 +4,13 @@ import { useSearchParams } from "next/navigation";
 import { Suspense } from "react";
 import { PageLoader } from "@/components/ui/spinner";
 import { useMe } from "@/features/auth/api/me";
+import { useMarkPostNotificationsRead } from "@/features/notifications/api/mark-post-read";
 import { PostDetail } from "@/features/posts/components/post-detail";
 
 /** `/posts/view/?id=…`: a static export has no dynamic segments. */
 function PostFromQuery({ timezone }: { timezone: string }) {
   const id = useSearchParams().get("id");
+  useMarkPostNotificationsRead(id);
   return <PostDetail id={id} timezone={timezone} />;
 }
 
