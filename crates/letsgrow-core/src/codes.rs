@@ -137,6 +137,29 @@ codes! {
     }
 }
 
+codes! {
+    /// Why connecting a channel through OAuth failed (the `error` the callback
+    /// hands back to the web UI, which words each one).
+    ConnectFailure ("connect failure") {
+        /// This account is already connected as a channel.
+        ChannelExists = "channel_exists",
+        /// The user declined on the platform.
+        AccessDenied = "access_denied",
+        /// The platform refused the connection or sent no code.
+        PlatformRejected = "platform_rejected",
+        /// The platform could not be reached.
+        PlatformUnavailable = "platform_unavailable",
+        /// The platform is rate-limiting LetsGrow.
+        RateLimited = "rate_limited",
+        /// The connect link was used, expired or forged.
+        StateInvalid = "state_invalid",
+        /// The request did not make sense.
+        InvalidRequest = "invalid_request",
+        /// LetsGrow itself failed (logged).
+        InternalError = "internal_error",
+    }
+}
+
 impl TargetState {
     /// Whether a worker may still pick the target up on its own.
     pub const fn is_pending(self) -> bool {
@@ -197,6 +220,7 @@ mod tests {
         check(TargetState::ALL);
         check(ChannelStatus::ALL);
         check(FailureCode::ALL);
+        check(ConnectFailure::ALL);
     }
 
     #[test]

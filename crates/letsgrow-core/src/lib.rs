@@ -13,5 +13,5 @@ pub mod text;
 pub mod time;
 pub mod validate;
 
-pub use codes::{ChannelStatus, FailureCode, TargetState};
+pub use codes::{ChannelStatus, ConnectFailure, FailureCode, TargetState};
 pub use platform::Platform;

@@ -10,7 +10,7 @@
 use super::{ChannelError, ChannelService, connect_error, now_ms};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use letsgrow_core::Platform;
+use letsgrow_core::{ConnectFailure, Platform};
 use letsgrow_crypto::{Sealed, row_aad};
 use letsgrow_db::channels::ChannelRow;
 use letsgrow_db::oauth::{self as repo, OAuthStateRow};
@@ -51,7 +51,7 @@ fn sha256_b64(input: &str) -> String {
 /// A failed callback: a stable code for the UI and a sentence for people.
 #[derive(Debug)]
 pub struct CallbackError {
-    pub code: &'static str,
+    pub code: ConnectFailure,
     pub message: String,
 }
 
@@ -59,13 +59,13 @@ impl CallbackError {
     fn from_channel(e: ChannelError) -> Self {
         let (code, message) = match e {
             ChannelError::Duplicate => (
-                "channel_exists",
+                ConnectFailure::ChannelExists,
                 "This account is already connected as a channel.".to_owned(),
             ),
-            ChannelError::Rejected { message, .. } => ("platform_rejected", message),
-            ChannelError::Unreachable(m) => ("platform_unavailable", m),
+            ChannelError::Rejected { message, .. } => (ConnectFailure::PlatformRejected, message),
+            ChannelError::Unreachable(m) => (ConnectFailure::PlatformUnavailable, m),
             ChannelError::RateLimited(_) => (
-                "rate_limited",
+                ConnectFailure::RateLimited,
                 "The platform is rate-limiting LetsGrow; try again in a few minutes.".to_owned(),
             ),
             ChannelError::Validation(_)
@@ -73,13 +73,13 @@ impl CallbackError {
             | ChannelError::NotFound
             | ChannelError::NameTaken(_)
             | ChannelError::Changed => (
-                "invalid_request",
+                ConnectFailure::InvalidRequest,
                 "The connection request was not valid.".to_owned(),
             ),
             ChannelError::Internal(m) => {
                 tracing::error!(error = %m, "OAuth callback failed");
                 (
-                    "internal_error",
+                    ConnectFailure::InternalError,
                     "Something went wrong on our side. The error has been logged.".to_owned(),
                 )
             }
@@ -294,7 +294,7 @@ impl ChannelService {
         platform_error: Option<&str>,
     ) -> Result<ChannelRow, CallbackError> {
         let invalid = || CallbackError {
-            code: "state_invalid",
+            code: ConnectFailure::StateInvalid,
             message:
                 "This connection link has expired or was already used. Start connecting again."
                     .into(),
@@ -315,9 +315,9 @@ impl ChannelService {
             };
             return Err(CallbackError {
                 code: if err == "access_denied" {
-                    "access_denied"
+                    ConnectFailure::AccessDenied
                 } else {
-                    "platform_rejected"
+                    ConnectFailure::PlatformRejected
                 },
                 message,
             });
@@ -325,7 +325,7 @@ impl ChannelService {
         let code = code
             .filter(|c| !c.is_empty() && c.len() <= 2048)
             .ok_or_else(|| CallbackError {
-                code: "platform_rejected",
+                code: ConnectFailure::PlatformRejected,
                 message: "The platform did not return an authorization code.".into(),
             })?;
         let platform: Platform = row.platform.parse().map_err(|_| invalid())?;
