@@ -85,6 +85,14 @@ pub async fn resolve(
     channel_id: &str,
     now_ms: i64,
 ) -> DbResult<u64> {
+    // Almost every publish has no such notice: a read (which never waits for
+    // SQLite's one writer) decides whether the write is needed at all.
+    let probe = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2 \
+                 AND post_id = $3 AND channel_id = $4 AND read_at IS NULL";
+    let open: i64 = on_pool!(db, pool => sqlx::query_scalar(probe).bind(user_id).bind(kind).bind(post_id).bind(channel_id).fetch_one(pool).await?);
+    if open == 0 {
+        return Ok(0);
+    }
     let sql = "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND kind = $3 \
                AND post_id = $4 AND channel_id = $5 AND read_at IS NULL";
     Ok(
