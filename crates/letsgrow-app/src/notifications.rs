@@ -59,25 +59,6 @@ impl NotificationService {
     ) -> Result<i64, NotificationError> {
         repo::mark_read(&self.db, user_id, ids, now_ms()).await
     }
-
-    /// A post that had failed on a channel went out after all: its failure
-    /// notices need no action any more, so they are marked read.
-    pub async fn resolve_publish_failure(
-        &self,
-        user_id: &str,
-        post_id: &str,
-        channel_id: &str,
-    ) -> Result<u64, NotificationError> {
-        repo::resolve(
-            &self.db,
-            user_id,
-            NotificationKind::PublishFailed.as_str(),
-            post_id,
-            channel_id,
-            now_ms(),
-        )
-        .await
-    }
 }
 
 /// Tells the user when a background task that concerns them failed for good

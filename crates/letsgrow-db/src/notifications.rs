@@ -74,32 +74,6 @@ pub async fn mark_read(
     })
 }
 
-/// Marks read the user's unread notifications of `kind` about exactly this
-/// post and channel (a failure the user no longer needs to act on). Returns
-/// how many it marked.
-pub async fn resolve(
-    db: &Db,
-    user_id: &str,
-    kind: &str,
-    post_id: &str,
-    channel_id: &str,
-    now_ms: i64,
-) -> DbResult<u64> {
-    // Almost every publish has no such notice: a read (which never waits for
-    // SQLite's one writer) decides whether the write is needed at all.
-    let probe = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2 \
-                 AND post_id = $3 AND channel_id = $4 AND read_at IS NULL";
-    let open: i64 = on_pool!(db, pool => sqlx::query_scalar(probe).bind(user_id).bind(kind).bind(post_id).bind(channel_id).fetch_one(pool).await?);
-    if open == 0 {
-        return Ok(0);
-    }
-    let sql = "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND kind = $3 \
-               AND post_id = $4 AND channel_id = $5 AND read_at IS NULL";
-    Ok(
-        on_pool!(db, pool => sqlx::query(sql).bind(now_ms).bind(user_id).bind(kind).bind(post_id).bind(channel_id).execute(pool).await?.rows_affected()),
-    )
-}
-
 /// Deletes notifications that were read before `before_ms`.
 pub async fn prune_read(db: &Db, before_ms: i64) -> DbResult<u64> {
     let sql = "DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < $1";

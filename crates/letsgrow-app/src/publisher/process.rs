@@ -419,7 +419,7 @@ impl Publisher {
         Stop::Outcome(outcome)
     }
 
-    /// Step 4, published: the outcome, and any failure notice it answers.
+    /// Step 4, published: the outcome; any failure notice it answers is read.
     async fn record_published(&self, t: &TargetRow, done: Published) {
         let Published { url, parts, remote } = done;
         let message = if parts > 1 {
@@ -438,18 +438,9 @@ impl Publisher {
             error_part: None,
             message: &message,
         };
-        // A post that went out answers any failure the user was told of (a
-        // retry starts afresh, so the target itself no longer says it failed;
-        // with no such notice this updates nothing).
-        if self.finish(t, &f).await
-            && let Err(e) = self
-                .deps
-                .notifications
-                .resolve_publish_failure(&t.user_id, &t.post_id, &t.channel_id)
-                .await
-        {
-            tracing::warn!(error = %e, target_id = %t.id, "could not mark the failure notice read");
-        }
+        // Finishing as published also marks the failure notices about this
+        // post and channel read, in the same transaction.
+        self.finish(t, &f).await;
     }
 
     /// Step 4, stopped: the outcome, the user told if it stopped for good.

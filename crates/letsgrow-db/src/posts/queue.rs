@@ -3,6 +3,7 @@
 //! the parent module's (guarded updates, leases, `NOTIFY letsgrow_due`).
 
 use super::*;
+use letsgrow_core::notification::NotificationKind;
 
 /// The scheduler's view of what is due: the earliest due instant of any
 /// waiting target, and the earliest one after `now_ms` (two probes of the
@@ -133,6 +134,12 @@ pub struct Finish<'a> {
 }
 
 /// Moves a target out of `publishing`, only if `owner` still holds it.
+/// Marks read the unread publish-failure notices about a target's post and channel.
+const RESOLVE_FAILURE_NOTICES: &str = "UPDATE notifications SET read_at = $1 WHERE kind = $2 AND read_at IS NULL \
+     AND user_id = (SELECT user_id FROM post_targets WHERE id = $3) \
+     AND post_id = (SELECT post_id FROM post_targets WHERE id = $3) \
+     AND channel_id = (SELECT channel_id FROM post_targets WHERE id = $3)";
+
 pub async fn finish(
     db: &Db,
     target_id: &str,
@@ -167,6 +174,13 @@ pub async fn finish(
             .execute(&mut *tx).await?.rows_affected();
         if n == 1 {
             event!(tx, target_id, now_ms, Some(state::PUBLISHING), f.to, f.message)?;
+            if f.to == state::PUBLISHED {
+                // It went out after all: any failure notice about it needs no
+                // action any more. In this transaction, so no extra commit.
+                sqlx::query(RESOLVE_FAILURE_NOTICES)
+                    .bind(now_ms).bind(NotificationKind::PublishFailed.as_str()).bind(target_id)
+                    .execute(&mut *tx).await?;
+            }
             if f.next_attempt_at.is_some() {
                 notify_due!(db, tx);
             }
