@@ -190,6 +190,11 @@ impl TestApp {
             .unwrap()
     }
 
+    /// GET as the user, the body as JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.get_auth(path, token).await.json().await.unwrap()
+    }
+
     pub async fn get_auth(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

@@ -189,25 +189,33 @@ pub(crate) async fn create(app: &TestApp, token: &str, body: Value) -> Value {
 
 /// Polls the post until every target is in one of `states` (30 s at most).
 async fn wait_states(app: &TestApp, token: &str, id: &str, states: &[&str]) -> Value {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let v: Value = app
-            .get_auth(&format!("/api/v1/posts/{id}"), token)
-            .await
-            .json()
-            .await
-            .unwrap();
-        let done = v["targets"]
+    wait_post(app, token, id, Duration::from_secs(30), |v| {
+        v["targets"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|t| states.contains(&t["state"].as_str().unwrap()));
-        if done {
+            .all(|t| states.contains(&t["state"].as_str().unwrap()))
+    })
+    .await
+}
+
+/// Polls the post until `done` holds for it, for at most `within`.
+pub(crate) async fn wait_post(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    within: Duration,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let v = app.get_json(&format!("/api/v1/posts/{id}"), token).await;
+        if done(&v) {
             return v;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "timed out waiting for {states:?}: {v:#}"
+            "post {id} never got there: {v:#}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -357,12 +365,7 @@ async fn disconnecting_a_channel_says_which_posts_went_with_it(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let notes: Value = app
-        .get_auth("/api/v1/notifications", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notes: Value = app.get_json("/api/v1/notifications", &token).await;
     let note = notes
         .as_array()
         .unwrap()
@@ -417,12 +420,7 @@ async fn disconnecting_a_channel_says_which_posts_went_with_it(app: TestApp) {
         r.json::<Value>().await.unwrap()["unread"],
         unread_before - 1
     );
-    let notes: Value = app
-        .get_auth("/api/v1/notifications", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notes: Value = app.get_json("/api/v1/notifications", &token).await;
     let read = notes
         .as_array()
         .unwrap()
@@ -648,12 +646,7 @@ async fn platform_refusal_fails_visibly_and_retry_publishes(app: TestApp) {
     // The notification is written just after the state changes: wait for it.
     let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let notes: Value = app
-            .get_auth("/api/v1/notifications", &token)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let notes: Value = app.get_json("/api/v1/notifications", &token).await;
         let named = notes.as_array().unwrap().iter().any(|n| {
             n["kind"] == "publish_failed" && n["post_id"] == id && n["channel_id"] == a.as_str()
         });
@@ -693,12 +686,7 @@ async fn platform_refusal_fails_visibly_and_retry_publishes(app: TestApp) {
     assert_eq!(rx.requests().len(), 2);
     // The retry went out: the failure's notice needs no action, and it was
     // marked read in the same transaction that recorded the publish.
-    let notes: Value = app
-        .get_auth("/api/v1/notifications", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notes: Value = app.get_json("/api/v1/notifications", &token).await;
     let unread = notes
         .as_array()
         .unwrap()

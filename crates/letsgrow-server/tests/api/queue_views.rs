@@ -2,7 +2,7 @@
 //! post between its attempts, delete drafts.
 
 use crate::helpers::TestApp;
-use crate::posts::{Receiver, app, create, in_ms, user, webhook};
+use crate::posts::{Receiver, app, create, in_ms, user, wait_post, webhook};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -105,23 +105,6 @@ async fn export_holds_what_the_view_shows(app: TestApp) {
     assert!(body.contains("post_ids"), "{body}");
 }
 
-/// Polls the post until `done` holds for it (20 s at most).
-async fn wait_for(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
-    for _ in 0..200 {
-        let v: Value = app
-            .get_auth(&format!("/api/v1/posts/{id}"), token)
-            .await
-            .json()
-            .await
-            .unwrap();
-        if done(&v) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("post {id} never got there");
-}
-
 /// A post between attempts (retrying after a 503, or unconfirmed after a 500)
 /// can be cancelled: it goes back to draft and nothing more is sent. A draft can
 /// be deleted; a post with a scheduled channel cannot.
@@ -135,7 +118,7 @@ async fn retrying_posts_stop_and_drafts_are_deleted(app: TestApp) {
         rx.script(&[status, status, status]);
         let post = create(&app, &token, json!({"channel_ids": [a], "content": {"parts": [{"text": format!("stop me after {status}")}]}, "schedule": {"mode": "now"}})).await;
         let id = post["id"].as_str().unwrap().to_owned();
-        let t = wait_for(&app, &token, &id, |v| {
+        let t = wait_post(&app, &token, &id, Duration::from_secs(20), |v| {
             v["targets"][0]["state"] == waiting && v["targets"][0]["attempts"] == 1
         })
         .await;

@@ -121,12 +121,7 @@ async fn a_failed_task_tells_its_user_and_shows_in_metrics() {
             .unwrap();
         let t = wait_state(&app, &id, "failed").await;
         assert!(t.last_error.unwrap().contains("could not be read"));
-        let notes: Value = app
-            .get_auth("/api/v1/notifications", &token)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let notes: Value = app.get_json("/api/v1/notifications", &token).await;
         let note = notes
             .as_array()
             .unwrap()
