@@ -170,6 +170,17 @@ impl TargetState {
     }
 }
 
+impl ChannelStatus {
+    /// Whether a send that goes through makes the channel `ok` again (access
+    /// that was revoked needs a reconnect instead).
+    pub const fn clears_on_success(self) -> bool {
+        matches!(
+            self,
+            ChannelStatus::RateLimited | ChannelStatus::Error | ChannelStatus::Failing
+        )
+    }
+}
+
 impl FailureCode {
     /// Whether the failure happened before LetsGrow contacted the platform.
     pub const fn before_sending(self) -> bool {
@@ -236,6 +247,17 @@ mod tests {
         let stored: String = ["o", "k"].concat();
         assert!(stored == ChannelStatus::Ok);
         assert!(FailureCode::RateLimited == "rate_limited");
+    }
+
+    #[test]
+    fn a_send_that_goes_through_clears_all_but_lost_access() {
+        let cleared: Vec<_> = ChannelStatus::ALL
+            .iter()
+            .filter(|s| s.clears_on_success())
+            .map(|s| s.as_str())
+            .collect();
+        // The same list as the IN (...) of `letsgrow_db::channels::record_send_ok`.
+        assert_eq!(cleared, ["rate_limited", "error", "failing"]);
     }
 
     #[test]

@@ -140,6 +140,7 @@ pub async fn set_health(
 /// Records a send that went through: the failure count restarts, and a
 /// channel that was failing, erroring or rate-limited is `ok` again.
 pub async fn record_send_ok(db: &Db, id: &str, now_ms: i64) -> DbResult<()> {
+    // The IN list is `ChannelStatus::clears_on_success` in SQL.
     let sql = "UPDATE channels SET consecutive_failures = 0, last_outcome_at = $1, \
                status = CASE WHEN status IN ('failing', 'error', 'rate_limited') THEN 'ok' ELSE status END, \
                status_message = CASE WHEN status IN ('failing', 'error', 'rate_limited') THEN NULL ELSE status_message END, \

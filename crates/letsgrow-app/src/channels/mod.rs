@@ -526,13 +526,10 @@ impl ChannelService {
     /// erroring or failing channel is healthy again. (No write when there is
     /// nothing to change, so a healthy channel costs nothing per post.)
     pub async fn record_success(&self, row: &ChannelRow) -> Result<(), ChannelError> {
-        let unhealthy = [
-            ChannelStatus::RateLimited,
-            ChannelStatus::Error,
-            ChannelStatus::Failing,
-        ]
-        .iter()
-        .any(|s| row.status == *s);
+        let unhealthy = row
+            .status
+            .parse::<ChannelStatus>()
+            .is_ok_and(ChannelStatus::clears_on_success);
         if unhealthy || row.consecutive_failures > 0 {
             repo::record_send_ok(&self.db, &row.id, now_ms()).await?;
         }
