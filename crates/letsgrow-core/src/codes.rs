@@ -197,6 +197,31 @@ impl FailureCode {
     }
 }
 
+codes! {
+    /// One canonical number a platform reports about a post. Each provider maps
+    /// its own field names onto these (see `metrics::PLATFORM_FIELDS`); a
+    /// number a platform does not report is absent, never 0.
+    Metric ("metric") {
+        /// Times the post was shown or played.
+        Views = "views",
+        /// Distinct accounts that saw it.
+        Reach = "reach",
+        Likes = "likes",
+        Reposts = "reposts",
+        Replies = "replies",
+        Quotes = "quotes",
+        /// Bookmarks or saves.
+        Saves = "saves",
+        /// Sends and shares outside the platform's repost.
+        Shares = "shares",
+        /// Link clicks.
+        Clicks = "clicks",
+        ProfileVisits = "profile_visits",
+        /// Follows that came from this post.
+        Follows = "follows",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +257,7 @@ mod tests {
         check(ChannelStatus::ALL);
         check(FailureCode::ALL);
         check(ConnectFailure::ALL);
+        check(Metric::ALL);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod codes;
 pub mod csv_posts;
+pub mod metrics;
 pub mod notification;
 pub mod platform;
 pub mod recurrence;
@@ -13,5 +14,5 @@ pub mod text;
 pub mod time;
 pub mod validate;
 
-pub use codes::{ChannelStatus, ConnectFailure, FailureCode, TargetState};
+pub use codes::{ChannelStatus, ConnectFailure, FailureCode, Metric, TargetState};
 pub use platform::Platform;
