@@ -219,6 +219,8 @@ mod tests {
         assert_eq!(m.engagements(), Some(15));
     }
 
+    type Row<'a> = (&'a MetricSet, Option<i64>, Option<(f64, RateBasis)>);
+
     #[test]
     fn engagement_rate_table() {
         let with_views = MetricSet::new()
@@ -227,7 +229,7 @@ mod tests {
         let no_views = MetricSet::new().with(Metric::Likes, Some(10));
         let zero_views = no_views.with(Metric::Views, Some(0));
         #[rustfmt::skip]
-        let table: &[(&MetricSet, Option<i64>, Option<(f64, RateBasis)>)] = &[
+        let table: &[Row] = &[
             (&with_views, Some(1000), Some((0.05, RateBasis::Views))),
             (&with_views, None, Some((0.05, RateBasis::Views))),
             (&no_views, Some(100), Some((0.1, RateBasis::Followers))),
