@@ -145,12 +145,70 @@ pub struct Capabilities {
     pub delete: bool,
     /// Can find a post we may have published (reconciliation after an unknown outcome).
     pub lookup: bool,
-    pub metrics: bool,
+    /// What the platform lets an ordinary app read back for analytics.
+    pub analytics: AnalyticsCaps,
     pub engagement: &'static [EngagementAction],
     pub publish_budget: Option<Budget>,
     /// Images are fetched by the platform (or receiver) from a public URL, so
     /// `server.public_url` must be set before a post with images can go out.
     pub media_by_url: bool,
+}
+
+/// What a provider can read back for analytics. A platform that exposes no
+/// reads to an ordinary app says why in `unavailable`, so the channel shows
+/// that sentence instead of zeros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AnalyticsCaps {
+    /// How many posts one `post_metrics` request may ask about (0: none).
+    pub post_metrics_batch: usize,
+    pub account_stats: bool,
+    /// Can list the account's own recent posts (also those made outside LetsGrow).
+    pub recent_posts: bool,
+    /// Plain words for the user when the platform gives this app no numbers.
+    pub unavailable: Option<&'static str>,
+}
+
+impl AnalyticsCaps {
+    /// The platform gives an ordinary app nothing to read; `why` says so.
+    pub const fn none(why: &'static str) -> Self {
+        AnalyticsCaps {
+            post_metrics_batch: 0,
+            account_stats: false,
+            recent_posts: false,
+            unavailable: Some(why),
+        }
+    }
+}
+
+/// A post's numbers as the platform reported them just now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostMetrics {
+    /// The post's `RemotePost::external_id`.
+    pub external_id: String,
+    pub metrics: letsgrow_core::metrics::MetricSet,
+}
+
+/// One of the account's own posts, as its author feed lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentPost {
+    pub external_id: String,
+    pub url: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub text: String,
+    /// The numbers the feed carries with it (empty when it carries none).
+    pub metrics: letsgrow_core::metrics::MetricSet,
+    /// A reply to someone (a thread's later parts are replies to oneself).
+    pub is_reply: bool,
+    /// A repost of someone else's post (not the user's own words).
+    pub is_repost: bool,
+}
+
+/// One page of the author feed, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecentPage {
+    pub posts: Vec<RecentPost>,
+    /// Pass back to get older posts; `None` at the end.
+    pub next_cursor: Option<String>,
 }
 
 /// One rule a post broke, machine-readable.
@@ -235,6 +293,15 @@ impl ProviderError {
 }
 
 pub type ProviderResult<T> = Result<T, ProviderError>;
+
+/// The error a provider without an analytics read answers with.
+fn no_analytics(caps: &Capabilities) -> ProviderError {
+    ProviderError::permanent(
+        caps.analytics
+            .unavailable
+            .unwrap_or("this platform does not give LetsGrow these numbers"),
+    )
+}
 
 /// Credentials as stored (encrypted) by the caller. Providers read them and
 /// return replacements after a refresh.
@@ -418,6 +485,34 @@ pub trait Provider: Send + Sync {
         ctx: &ChannelCtx,
         part: &PublishPart,
     ) -> ProviderResult<WithCreds<Option<RemotePost>>>;
+
+    /// The current numbers of up to `capabilities().analytics.post_metrics_batch`
+    /// posts in one request (or as few as the platform allows). Posts the
+    /// platform no longer has are left out of the answer, not an error.
+    async fn post_metrics(
+        &self,
+        _ctx: &ChannelCtx,
+        _posts: &[RemotePost],
+    ) -> ProviderResult<WithCreds<Vec<PostMetrics>>> {
+        Err(no_analytics(self.capabilities()))
+    }
+
+    /// Followers, following and posts count right now.
+    async fn account_stats(
+        &self,
+        _ctx: &ChannelCtx,
+    ) -> ProviderResult<WithCreds<letsgrow_core::metrics::AccountStats>> {
+        Err(no_analytics(self.capabilities()))
+    }
+
+    /// The account's own posts, newest first, one page from `cursor`.
+    async fn recent_posts(
+        &self,
+        _ctx: &ChannelCtx,
+        _cursor: Option<&str>,
+    ) -> ProviderResult<WithCreds<RecentPage>> {
+        Err(no_analytics(self.capabilities()))
+    }
 
     /// OAuth providers: the authorization URL to send the user to.
     fn authorize_url(&self, _req: &AuthorizeRequest) -> ProviderResult<String> {

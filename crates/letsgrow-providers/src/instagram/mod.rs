@@ -40,7 +40,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: false,
     delete: false,
     lookup: true,
-    metrics: false,
+    analytics: crate::AnalyticsCaps::none("Numbers from this platform are not collected yet."),
     engagement: &[],
     publish_budget: Some(Budget {
         limit: POSTS_PER_DAY,

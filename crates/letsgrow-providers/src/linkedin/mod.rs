@@ -64,7 +64,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: false,
     delete: true,
     lookup: false,
-    metrics: false,
+    analytics: crate::AnalyticsCaps::none("Numbers from this platform are not collected yet."),
     engagement: &[],
     publish_budget: None,
     media_by_url: false,

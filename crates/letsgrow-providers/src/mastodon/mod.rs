@@ -83,7 +83,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: true,
     delete: true,
     lookup: true,
-    metrics: false,
+    analytics: crate::AnalyticsCaps::none("Numbers from this platform are not collected yet."),
     engagement: &[
         EngagementAction::Like,
         EngagementAction::Repost,

@@ -37,7 +37,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: true,
     delete: true,
     lookup: true,
-    metrics: false,
+    analytics: crate::AnalyticsCaps::none("Numbers from this platform are not collected yet."),
     engagement: &[],
     publish_budget: Some(Budget {
         limit: POSTS_PER_DAY,

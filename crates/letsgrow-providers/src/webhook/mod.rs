@@ -52,7 +52,9 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: true,
     delete: false,
     lookup: false,
-    metrics: false,
+    analytics: crate::AnalyticsCaps::none(
+        "A webhook only receives posts; it has no numbers to give back.",
+    ),
     engagement: &[],
     publish_budget: None,
     media_by_url: true,

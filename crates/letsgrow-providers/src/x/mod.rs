@@ -79,7 +79,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: true,
     delete: true,
     lookup: true,
-    metrics: false,
+    analytics: crate::AnalyticsCaps::none("Numbers from this platform are not collected yet."),
     engagement: &[EngagementAction::Reply],
     publish_budget: Some(PUBLISH_BUDGET),
     media_by_url: false,
