@@ -41,6 +41,23 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// True when the database could not be reached or dropped the connection
+    /// (a restart, a failover, a network cut): the same statement can succeed
+    /// once it is back. PostgreSQL's shutdown and connection classes (57P0x,
+    /// 08xxx) count; constraint and syntax errors do not.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            DbError::Sqlx(e) => match e {
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => true,
+                sqlx::Error::Database(d) => d
+                    .code()
+                    .is_some_and(|c| c.starts_with("57P0") || c.starts_with("08")),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Classifies unique-constraint violations (both backends) as `Conflict`.
     pub(crate) fn from_unique(e: sqlx::Error, what: &'static str) -> DbError {
         match &e {

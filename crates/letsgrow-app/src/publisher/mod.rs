@@ -43,6 +43,16 @@ pub use letsgrow_jobs::{Wake, backoff_ms};
 
 /// How often leases that expired in `publishing` are returned to reconciliation.
 const SWEEP_EVERY: Duration = Duration::from_secs(2);
+/// How often a worker writes its heartbeat (it does so with each sweep).
+const HEARTBEAT_EVERY: Duration = SWEEP_EVERY;
+/// A worker whose heartbeat is this old is known dead: another takes its
+/// channel leases and in-flight posts at once. Five missed heartbeats, so a
+/// database restart of a few seconds does not make live workers look dead
+/// (if it does, they only lose leases: every update is guarded by owner).
+pub const DEAD_AFTER: Duration = Duration::from_secs(10);
+/// How long a worker keeps trying to record an outcome while the database is
+/// unreachable (a restart, a failover) before it leaves it to reconciliation.
+const RECORD_RETRY_FOR: Duration = Duration::from_secs(30);
 
 /// What the publisher works with, handed in by whoever runs it
 /// (`letsgrow_app::App::publisher_deps`).
@@ -133,8 +143,9 @@ impl Publisher {
         let mut last_sweep = std::time::Instant::now() - SWEEP_EVERY;
         tokio::pin!(shutdown);
         loop {
-            if last_sweep.elapsed() >= SWEEP_EVERY {
+            if last_sweep.elapsed() >= SWEEP_EVERY.min(HEARTBEAT_EVERY) {
                 last_sweep = std::time::Instant::now();
+                this.heartbeat_and_take_over().await;
                 match repo::sweep_expired(&db, now_ms(), now_ms()).await {
                     Ok(ids) if !ids.is_empty() => tracing::warn!(
                         count = ids.len(),
@@ -208,7 +219,37 @@ impl Publisher {
             "stopping: finishing in-flight publishes"
         );
         while tasks.join_next().await.is_some() {}
+        if let Err(e) = repo::forget_worker(&db, &this.worker_id).await {
+            tracing::warn!(error = %e, "could not unregister this worker; others forget it once its heartbeat is old");
+        }
         tracing::info!("workers stopped");
+    }
+
+    /// Writes this worker's heartbeat, then takes what workers known dead
+    /// left behind. Skipped when the heartbeat cannot be written: a worker
+    /// that cannot reach the database must not judge others.
+    async fn heartbeat_and_take_over(&self) {
+        let db = &self.deps.db;
+        let now = now_ms();
+        if let Err(e) = repo::heartbeat(db, &self.worker_id, now).await {
+            tracing::warn!(error = %e, "could not write this worker's heartbeat");
+            return;
+        }
+        let dead_before = now - i64::try_from(DEAD_AFTER.as_millis()).unwrap_or(10_000);
+        match repo::sweep_dead_workers(db, dead_before, now).await {
+            Ok(d) if d.workers > 0 => {
+                tracing::warn!(
+                    workers = d.workers,
+                    leases = d.leases,
+                    posts = d.targets.len(),
+                    "took over from workers that stopped (no heartbeat for {}s); their posts are checked before any re-send",
+                    DEAD_AFTER.as_secs()
+                );
+                self.deps.wake.poke();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "could not take over from stopped workers"),
+        }
     }
 
     /// Publishes a leased channel's due targets one at a time until none is
@@ -230,8 +271,45 @@ impl Publisher {
                 }
             }
         }
-        if let Err(e) = repo::release_channel(db, &channel_id, &self.worker_id).await {
+        let released = retrying_db("release the channel lease", || {
+            repo::release_channel(db, &channel_id, &self.worker_id)
+        })
+        .await;
+        if let Err(e) = released {
             tracing::warn!(error = %e, %channel_id, "could not release the channel lease; it expires on its own");
+        }
+    }
+}
+
+/// Runs a database write, retrying while the database is unreachable (a
+/// restart or failover: the pool reconnects) for up to [`RECORD_RETRY_FOR`],
+/// so a live worker records what it did the moment the database is back
+/// instead of leaving it to lease expiry. Only connection-level errors are
+/// retried; any other error is returned at once.
+pub(crate) async fn retrying_db<T, F, Fut>(what: &str, mut op: F) -> letsgrow_db::DbResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = letsgrow_db::DbResult<T>>,
+{
+    let started = std::time::Instant::now();
+    let mut delay = Duration::from_millis(50);
+    let mut warned = false;
+    loop {
+        match op().await {
+            Err(e) if e.is_unreachable() && started.elapsed() < RECORD_RETRY_FOR => {
+                if !warned {
+                    tracing::warn!(error = %e, "could not {what}; the database is unreachable, retrying");
+                    warned = true;
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(1));
+            }
+            other => {
+                if warned && other.is_ok() {
+                    tracing::info!("the database is back; did {what}");
+                }
+                return other;
+            }
         }
     }
 }

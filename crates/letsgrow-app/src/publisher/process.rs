@@ -465,7 +465,11 @@ impl Publisher {
     }
 
     async fn finish(&self, t: &TargetRow, f: &Finish<'_>) -> bool {
-        match repo::finish(&self.deps.db, &t.id, &self.worker_id, f, now_ms()).await {
+        let finished = super::retrying_db("record the outcome", || {
+            repo::finish(&self.deps.db, &t.id, &self.worker_id, f, now_ms())
+        })
+        .await;
+        match finished {
             Ok(true) => {
                 tracing::info!(target_id = %t.id, post_id = %t.post_id, channel_id = %t.channel_id, state = f.to, "post target {}", f.to);
                 true
@@ -510,16 +514,18 @@ impl Publisher {
     async fn record(&self, t: &TargetRow, remote: &[RemotePost]) -> bool {
         let json = serde_json::to_string(remote).unwrap_or_else(|_| "[]".into());
         let now = now_ms();
-        match repo::record_remote(
-            &self.deps.db,
-            &t.id,
-            &self.worker_id,
-            &json,
-            now + self.lease_ms(),
-            now,
-        )
-        .await
-        {
+        let recorded = super::retrying_db("record a published part", || {
+            repo::record_remote(
+                &self.deps.db,
+                &t.id,
+                &self.worker_id,
+                &json,
+                now + self.lease_ms(),
+                now,
+            )
+        })
+        .await;
+        match recorded {
             Ok(true) => true,
             Ok(false) => {
                 tracing::warn!(target_id = %t.id, "lost the lease while publishing");

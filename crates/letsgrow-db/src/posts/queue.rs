@@ -218,3 +218,60 @@ pub async fn pending_on_channel(db: &Db, channel_id: &str) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM post_targets WHERE channel_id = $1 AND state IN ('draft', 'scheduled', 'unconfirmed', 'publishing')";
     Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(channel_id).fetch_one(pool).await?))
 }
+
+/// Records that worker `id` is alive (the first call also registers it).
+pub async fn heartbeat(db: &Db, id: &str, now_ms: i64) -> DbResult<()> {
+    let sql = "INSERT INTO workers (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+               ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at";
+    on_pool!(db, pool => sqlx::query(sql).bind(id).bind(now_ms).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// Unregisters worker `id` (a clean shutdown, after its leases are given back).
+pub async fn forget_worker(db: &Db, id: &str) -> DbResult<()> {
+    on_pool!(db, pool => sqlx::query("DELETE FROM workers WHERE id = $1").bind(id).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// What [`sweep_dead_workers`] took back.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DeadWorkers {
+    /// Workers whose heartbeat was older than the cut-off.
+    pub workers: u64,
+    /// Their channel leases, now free.
+    pub leases: u64,
+    /// Their in-flight targets, now `unconfirmed` (looked up before any re-send).
+    pub targets: Vec<String>,
+}
+
+/// Takes everything from workers known dead (a heartbeat older than
+/// `dead_before`), at once rather than when their leases expire: their
+/// `publishing` targets go to reconciliation and their channel leases are
+/// freed, in one transaction. A worker that never registered a heartbeat is
+/// not judged here; its leases still expire as before.
+pub async fn sweep_dead_workers(db: &Db, dead_before: i64, now_ms: i64) -> DbResult<DeadWorkers> {
+    const DEAD: &str = "SELECT id FROM workers WHERE heartbeat_at < $1";
+    let targets_sql = format!(
+        "UPDATE post_targets SET state = 'unconfirmed', needs_lookup = 1, next_attempt_at = $2, lease_owner = NULL, \
+         lease_until = NULL, updated_at = $2 WHERE state = 'publishing' AND lease_owner IN ({DEAD}) RETURNING id"
+    );
+    let leases_sql = format!("DELETE FROM channel_leases WHERE owner IN ({DEAD})");
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(targets_sql.as_str()))
+            .bind(dead_before).bind(now_ms).fetch_all(&mut *tx).await?;
+        for id in &ids {
+            event!(tx, id, now_ms, Some(state::PUBLISHING), state::UNCONFIRMED,
+                "the worker publishing this stopped before recording the outcome; checking the platform before any re-send")?;
+        }
+        let leases = sqlx::query(sqlx::AssertSqlSafe(leases_sql.as_str()))
+            .bind(dead_before).execute(&mut *tx).await?.rows_affected();
+        let workers = sqlx::query("DELETE FROM workers WHERE heartbeat_at < $1")
+            .bind(dead_before).execute(&mut *tx).await?.rows_affected();
+        if !ids.is_empty() || leases > 0 {
+            notify_due!(db, tx);
+        }
+        tx.commit().await?;
+        Ok(DeadWorkers { workers, leases, targets: ids })
+    })
+}

@@ -2,8 +2,9 @@
 //! and check that every post still goes out, exactly once per idempotency key.
 //!
 //! The contract (ARCHITECTURE.md, publisher): a worker that dies mid-publish
-//! leaves its targets `publishing`; once their lease expires (or, on SQLite,
-//! when the one process starts again) they become `unconfirmed` and the next
+//! leaves its targets `publishing`; once another worker sees its heartbeat
+//! is old (or, on SQLite, when the one process starts again) they become
+//! `unconfirmed` and its channel leases are freed, and the next
 //! attempt re-sends with the same `Idempotency-Key`, which webhook receivers
 //! dedupe on. So the receiver may see a key twice (a re-send), but the set of
 //! distinct keys must be exactly the targets, and every target must end
@@ -198,7 +199,8 @@ async fn sqlite_serve_killed_mid_burst_publishes_each_post_once() {
 }
 
 /// PostgreSQL, an API-only `serve` and two `worker` processes: kill -9 one
-/// worker mid-burst; the other takes over once the leases expire.
+/// worker mid-burst; the other takes over once the dead one's heartbeat is
+/// old (`DEAD_AFTER`, 10 s), long before its 120 s leases would expire.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_worker_killed_mid_burst_publishes_each_post_once() {
     let db = PgDb::create().await;
@@ -207,7 +209,9 @@ async fn postgres_worker_killed_mid_burst_publishes_each_post_once() {
     let common = [
         ("LETSGROW__DATABASE__URL", db.url.as_str()),
         ("LETSGROW__NETWORK__ALLOW_PRIVATE", "true"),
-        ("LETSGROW__WORKER__LEASE_SECS", "3"),
+        // Far longer than the settle bound: waiting for the dead worker's
+        // leases to expire could not pass.
+        ("LETSGROW__WORKER__LEASE_SECS", "120"),
         ("LETSGROW__WORKER__POLL_MS", "200"),
         ("LETSGROW__LOG__LEVEL", "info"),
     ];
@@ -242,8 +246,13 @@ async fn postgres_worker_killed_mid_burst_publishes_each_post_once() {
         "everything arrived before the kill ({at_kill}); the test proves nothing"
     );
     eprintln!("postgres: killed worker-1 after {at_kill} of {total} keys arrived");
+    let killed = std::time::Instant::now();
 
     wait_all_published(&api, total).await;
+    eprintln!(
+        "postgres: every post published {:.2} s after the kill (worker.lease_secs = 120)",
+        killed.elapsed().as_secs_f64()
+    );
     assert_exactly_once(&api, &recv, &burst, "postgres").await;
 }
 
