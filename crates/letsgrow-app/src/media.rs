@@ -9,9 +9,7 @@ use hmac::{Hmac, Mac};
 use letsgrow_db::Db;
 use letsgrow_db::media::{self as repo, MediaRow};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 /// Largest upload accepted (bytes). Per-platform limits are checked when a post uses it.
 pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
@@ -35,10 +33,9 @@ pub struct MediaLibrary {
     /// Signs public URLs.
     key: Vec<u8>,
     public_url: Option<String>,
+    /// Enforced by the database at insert (`insert_within_quota`), so it
+    /// holds across processes.
     quota_bytes: u64,
-    /// One upload at a time per user in this process, so parallel uploads
-    /// cannot all pass the quota check.
-    user_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 /// A safe display name for an uploaded file: letters, digits, spaces and
@@ -169,7 +166,6 @@ impl MediaLibrary {
             key,
             public_url,
             quota_bytes: letsgrow_config::MediaConfig::default().quota_bytes_per_user,
-            user_locks: Arc::default(),
         }
     }
 
@@ -187,16 +183,6 @@ impl MediaLibrary {
             u64::try_from(files).unwrap_or(0),
             self.quota_bytes,
         ))
-    }
-
-    fn user_lock(&self, user_id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        match self.user_locks.lock() {
-            Ok(mut map) => {
-                map.retain(|_, l| Arc::strong_count(l) > 1);
-                map.entry(user_id.to_owned()).or_default().clone()
-            }
-            Err(_) => Arc::default(),
-        }
     }
 
     /// Stores an upload and its row. The file is written (and synced) before
@@ -227,8 +213,7 @@ impl MediaLibrary {
             ))
         })?;
         let (width, height) = (Some(width), Some(height));
-        let lock = self.user_lock(user_id);
-        let _one_upload = lock.lock().await;
+        // A cheap early refusal; the database decides at insert.
         let (used, _, quota) = self
             .usage(user_id)
             .await
@@ -282,10 +267,23 @@ impl MediaLibrary {
             height: height.map(i64::from),
             created_at: chrono::Utc::now().timestamp_millis(),
         };
-        repo::insert(&self.db, &row)
-            .await
-            .map_err(|e| MediaError::Internal(e.to_string()))?;
-        Ok(row)
+        let quota_i64 = i64::try_from(quota).unwrap_or(i64::MAX);
+        let inserted = repo::insert_within_quota(&self.db, &row, quota_i64).await;
+        match inserted {
+            Ok(Ok(())) => Ok(row),
+            Ok(Err(used)) => {
+                // Another upload took the room meanwhile: no row, no file.
+                let _ = tokio::fs::remove_file(&path).await;
+                Err(MediaError::QuotaExceeded {
+                    used: u64::try_from(used).unwrap_or(0),
+                    quota,
+                })
+            }
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&path).await;
+                Err(MediaError::Internal(e.to_string()))
+            }
+        }
     }
 
     /// A media item by id, whoever owns it (for signed public links).

@@ -742,3 +742,57 @@ async fn starts_degraded_when_redis_is_down() {
     wait_for_redis(&app, "ok").await;
     assert_eq!(app.login("early@example.com", PASSWORD).await.status(), 200);
 }
+
+/// §6: the media quota holds across processes. Two libraries over one
+/// database stand for two `serve` processes (no lock in common but the
+/// database's): of four parallel ~400 KB uploads against a 1 MiB quota,
+/// exactly two are stored, and the refused ones leave no file behind.
+#[tokio::test]
+async fn media_quota_holds_across_processes() {
+    for backend in BACKENDS {
+        let app = spawn_app_with(backend, |c| c.media.quota_bytes_per_user = 1024 * 1024).await;
+        let reg = app.register("two-processes@example.com").await;
+        let user_id = reg["user"]["id"].as_str().unwrap().to_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let process = || {
+            letsgrow_app::media::MediaLibrary::new(
+                app.state.app.db.clone(),
+                dir.path().to_path_buf(),
+                vec![7; 32],
+                None,
+            )
+            .with_quota(1024 * 1024)
+        };
+        let (a, b) = (process(), process());
+        let big = |n: u8| png(8, 8, &[(b"zzZz", &vec![n; 400 * 1024])]);
+        let files: Vec<Vec<u8>> = (0..4u8).map(big).collect();
+        let uploads = files.iter().enumerate().map(|(i, f)| {
+            let lib = if i % 2 == 0 { &a } else { &b };
+            lib.upload(&user_id, "big.png", f)
+        });
+        let results = futures::future::join_all(uploads).await;
+        let stored = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(
+            stored,
+            2,
+            "{backend:?}: {:?}",
+            results
+                .iter()
+                .map(|r| r.as_ref().map(|m| m.bytes).map_err(|e| e.to_string()))
+                .collect::<Vec<_>>()
+        );
+        for r in &results {
+            if let Err(e) = r {
+                assert!(
+                    matches!(e, letsgrow_app::media::MediaError::QuotaExceeded { .. }),
+                    "{backend:?}: {e}"
+                );
+            }
+        }
+        let (used, files_n, _) = a.usage(&user_id).await.unwrap();
+        assert_eq!(files_n, 2, "{backend:?}");
+        assert!(used <= 1024 * 1024, "{backend:?}: {used} bytes stored");
+        let on_disk = std::fs::read_dir(dir.path().join("media")).unwrap().count();
+        assert_eq!(on_disk, 2, "{backend:?}: refused uploads left files behind");
+    }
+}
