@@ -10,6 +10,7 @@
 //! - Callers never hold a transaction across a network call: repository
 //!   functions open and close their own transactions.
 
+pub mod analytics;
 pub mod channels;
 pub mod media;
 pub mod notifications;
