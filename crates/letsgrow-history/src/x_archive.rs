@@ -13,41 +13,64 @@ use crate::model::{Collector, ImportError, ImportedPost, Report};
 /// A file that is already plain JSON (no prefix) is read too.
 ///
 /// `row` in a [`crate::RowError`] is the tweet's 1-based position in the array.
-pub fn parse_x_archive<R: Read>(mut reader: R) -> Result<Report, ImportError> {
-    let mut raw = String::new();
-    reader.read_to_string(&mut raw).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            ImportError::Format(
-                "The archive file is not UTF-8 text. Use the tweets.js file exactly as it came out of the X archive.".into(),
-            )
-        } else {
-            ImportError::Io(e)
+pub fn parse_x_archive<R: Read>(reader: R) -> Result<Report, ImportError> {
+    use serde::de::Deserializer as _;
+    let mut reader = std::io::BufReader::new(reader);
+    // Skip the `window.YTD.… = ` prefix without keeping it; the array is then
+    // read one tweet at a time, so the file is never held in memory whole.
+    let mut prefix = Vec::new();
+    loop {
+        let mut byte = [0u8; 1];
+        if reader.read(&mut byte)? == 0 || prefix.len() > 4096 {
+            return Err(not_archive());
         }
-    })?;
-    let body = match raw.find('[') {
-        Some(at) if raw[..at].trim().is_empty() || raw[..at].contains('=') => &raw[at..],
-        _ => {
-            return Err(ImportError::Format(
-                "This does not look like an X archive's tweets.js: no list of tweets was found. Pick data/tweets.js from the archive.".into(),
-            ));
+        if byte[0] == b'[' {
+            break;
         }
-    };
-    let entries: Vec<Value> = serde_json::from_str(body).map_err(|e| {
+        prefix.push(byte[0]);
+    }
+    let prefix = String::from_utf8_lossy(&prefix);
+    if !(prefix.trim().is_empty() || prefix.contains('=')) {
+        return Err(not_archive());
+    }
+    let rest = std::io::Read::chain(&b"["[..], reader);
+    let mut de = serde_json::Deserializer::from_reader(rest);
+    let mut out = Collector::default();
+    de.deserialize_seq(Tweets(&mut out)).map_err(|e| {
         ImportError::Format(format!(
             "The tweets.js file is damaged ({e}). Download the archive again and pick data/tweets.js."
         ))
     })?;
-    drop(raw);
-    let mut out = Collector::default();
-    for (i, entry) in entries.iter().enumerate() {
-        let row = i + 1;
-        let tweet = entry.get("tweet").unwrap_or(entry);
-        match tweet_post(tweet) {
-            Ok(post) => out.push(row, post),
-            Err((field, message)) => out.error(row, Some(field), message),
-        }
-    }
     Ok(out.finish())
+}
+
+fn not_archive() -> ImportError {
+    ImportError::Format(
+        "This does not look like an X archive's tweets.js: no list of tweets was found. Pick data/tweets.js from the archive.".into(),
+    )
+}
+
+struct Tweets<'a>(&'a mut Collector);
+
+impl<'de> serde::de::Visitor<'de> for Tweets<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of tweets")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut row = 0;
+        while let Some(entry) = seq.next_element::<Value>()? {
+            row += 1;
+            let tweet = entry.get("tweet").unwrap_or(&entry);
+            match tweet_post(tweet) {
+                Ok(post) => self.0.push(row, post),
+                Err((field, message)) => self.0.error(row, Some(field), message),
+            }
+        }
+        Ok(())
+    }
 }
 
 fn str_or_num(v: Option<&Value>) -> Option<String> {
