@@ -31,12 +31,13 @@ mod session;
 use crate::http::{BaseUrl, HttpClient};
 use crate::{
     Account, AuthorizeRequest, Capabilities, ChannelCtx, ConnectInput, ConnectMethod, Connected,
-    Credentials, EngagementAction, OAuthClient, Provider, ProviderError, ProviderResult,
-    PublishPart, RemotePost, WithCreds,
+    Credentials, EngagementAction, OAuthClient, PostMetrics, Provider, ProviderError,
+    ProviderResult, PublishPart, RecentPage, RecentPost, RemotePost, WithCreds,
 };
 use api::Req;
 use async_trait::async_trait;
 use letsgrow_core::Platform;
+use letsgrow_core::metrics::{AccountStats, MetricSet};
 use limits::Limits;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -83,7 +84,13 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: true,
     delete: true,
     lookup: true,
-    analytics: crate::AnalyticsCaps::none("Numbers from this platform are not collected yet."),
+    // One status per `GET /api/v1/statuses/{id}`; no views on Mastodon.
+    analytics: crate::AnalyticsCaps {
+        post_metrics_batch: 1,
+        account_stats: true,
+        recent_posts: true,
+        unavailable: None,
+    },
     engagement: &[
         EngagementAction::Like,
         EngagementAction::Repost,
@@ -273,6 +280,53 @@ fn remote_post(v: &Value) -> Option<RemotePost> {
         url: v["url"].as_str().map(str::to_owned),
         extra: json!({}),
     })
+}
+
+/// A status's numbers, through [`letsgrow_core::metrics::PLATFORM_FIELDS`].
+/// A count the instance leaves out (older servers have no `quotes_count`)
+/// stays absent.
+fn status_metrics(v: &Value) -> MetricSet {
+    let mut m = MetricSet::new();
+    for field in [
+        "favourites_count",
+        "reblogs_count",
+        "replies_count",
+        "quotes_count",
+    ] {
+        if let Some(n) = v[field].as_i64() {
+            m.set_field(Platform::Mastodon, field, n);
+        }
+    }
+    m
+}
+
+/// One status of the author feed. A reblog is the account's repost of
+/// someone else's status, and its numbers are the original's, so it carries
+/// none of its own.
+fn recent_post(v: &Value) -> Option<RecentPost> {
+    let id = v["id"].as_str().filter(|id| !id.is_empty())?;
+    let created_at = v["created_at"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())?
+        .with_timezone(&chrono::Utc);
+    let is_repost = v["reblog"].is_object();
+    Some(RecentPost {
+        external_id: id.to_owned(),
+        url: v["url"].as_str().map(str::to_owned),
+        created_at,
+        text: limits::html_to_text(v["content"].as_str().unwrap_or_default()),
+        metrics: if is_repost {
+            MetricSet::new()
+        } else {
+            status_metrics(v)
+        },
+        is_reply: v["in_reply_to_id"].as_str().is_some(),
+        is_repost,
+    })
+}
+
+fn valid_status_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[async_trait]
@@ -496,6 +550,84 @@ impl Provider for Mastodon {
         Ok(s.finish(found))
     }
 
+    async fn post_metrics(
+        &self,
+        ctx: &ChannelCtx,
+        posts: &[RemotePost],
+    ) -> ProviderResult<WithCreds<Vec<PostMetrics>>> {
+        let mut s = Session::begin(self, ctx).await?;
+        let mut out = Vec::with_capacity(posts.len());
+        for post in posts {
+            let id = &post.external_id;
+            // Not a status id this instance could have: not there.
+            if !valid_status_id(id) {
+                continue;
+            }
+            let r = Req::get(
+                format!("/api/v1/statuses/{id}"),
+                "GET /api/v1/statuses/{id}",
+            );
+            match s.call_raw(&r).await {
+                Ok((_, v)) => out.push(PostMetrics {
+                    external_id: id.clone(),
+                    metrics: status_metrics(&v),
+                }),
+                // Deleted (or never there): left out, not an error.
+                Err(f) if f.status() == Some(404) => {}
+                Err(f) => return Err(api::classify(f, s.base_url(), &r)),
+            }
+        }
+        Ok(s.finish(out))
+    }
+
+    async fn account_stats(&self, ctx: &ChannelCtx) -> ProviderResult<WithCreds<AccountStats>> {
+        let mut s = Session::begin(self, ctx).await?;
+        let v = s
+            .call(&Req::get(
+                "/api/v1/accounts/verify_credentials",
+                "GET /api/v1/accounts/verify_credentials",
+            ))
+            .await?;
+        Ok(s.finish(AccountStats {
+            followers: v["followers_count"].as_i64(),
+            following: v["following_count"].as_i64(),
+            posts: v["statuses_count"].as_i64(),
+        }))
+    }
+
+    async fn recent_posts(
+        &self,
+        ctx: &ChannelCtx,
+        cursor: Option<&str>,
+    ) -> ProviderResult<WithCreds<RecentPage>> {
+        let Some(account_id) = ctx.account.settings["account_id"].as_str() else {
+            return Err(ProviderError::permanent(
+                "the channel lacks its Mastodon account id; connect it again",
+            ));
+        };
+        let mut s = Session::begin(self, ctx).await?;
+        let mut r = Req::get(
+            format!("/api/v1/accounts/{account_id}/statuses"),
+            "GET /api/v1/accounts/{id}/statuses",
+        );
+        r.query = vec![("limit", LOOKUP_LIMIT.into())];
+        if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+            r.query.push(("max_id", c.to_owned()));
+        }
+        let v = s.call(&r).await?;
+        let page = v.as_array().map(Vec::as_slice).unwrap_or_default();
+        let posts: Vec<RecentPost> = page.iter().filter_map(recent_post).collect();
+        // Older statuses follow the oldest one on this page; a short page is the end.
+        let next_cursor = (page.len() >= 40)
+            .then(|| {
+                page.last()
+                    .and_then(|st| st["id"].as_str())
+                    .map(str::to_owned)
+            })
+            .flatten();
+        Ok(s.finish(RecentPage { posts, next_cursor }))
+    }
+
     async fn revoke(&self, ctx: &ChannelCtx) -> ProviderResult<()> {
         let instance = ctx.account.base_url.trim_end_matches('/');
         let (Some(token), Ok(client)) =
@@ -514,5 +646,46 @@ impl Provider for Mastodon {
             Err(f) if matches!(f.status(), Some(400 | 401 | 403)) => Ok(()),
             Err(f) => Err(api::classify(f, instance, &r)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use letsgrow_core::Metric;
+
+    #[test]
+    fn status_counts_map_and_absent_stays_absent() {
+        let m = status_metrics(&json!({
+            "favourites_count": 3, "reblogs_count": 0, "replies_count": 2
+        }));
+        assert_eq!(m.get(Metric::Likes), Some(3));
+        assert_eq!(m.get(Metric::Reposts), Some(0));
+        assert_eq!(m.get(Metric::Replies), Some(2));
+        // No quotes_count (an older instance): not a 0.
+        assert_eq!(m.get(Metric::Quotes), None);
+        assert_eq!(m.get(Metric::Views), None);
+    }
+
+    #[test]
+    fn feed_status_reads_reply_repost_and_text() {
+        let own = recent_post(&json!({
+            "id": "11", "created_at": "2026-12-07T10:00:00.000Z",
+            "content": "<p>hello <b>world</b></p>", "in_reply_to_id": "10",
+            "reblog": null, "favourites_count": 1, "url": "https://i/@a/11"
+        }))
+        .unwrap();
+        assert_eq!(own.text, "hello world");
+        assert!(own.is_reply && !own.is_repost);
+        assert_eq!(own.metrics.get(Metric::Likes), Some(1));
+        let boost = recent_post(&json!({
+            "id": "12", "created_at": "2026-12-07T11:00:00Z", "content": "",
+            "in_reply_to_id": null, "reblog": {"id": "9", "favourites_count": 50},
+            "favourites_count": 0
+        }))
+        .unwrap();
+        assert!(boost.is_repost && !boost.is_reply);
+        assert!(boost.metrics.is_empty());
+        assert!(recent_post(&json!({"id": "13"})).is_none());
     }
 }

@@ -32,18 +32,67 @@ use crate::http::HttpClient;
 use crate::registry::PlatformSettings;
 use crate::{
     Account, AuthorizeRequest, Budget, Capabilities, ChannelCtx, ConnectInput, ConnectMethod,
-    Connected, ContentViolation, Credentials, EngagementAction, Provider, ProviderError,
-    ProviderResult, PublishPart, RemotePost, WithCreds,
+    Connected, ContentViolation, Credentials, EngagementAction, PostMetrics, Provider,
+    ProviderError, ProviderResult, PublishPart, RecentPage, RecentPost, RemotePost, WithCreds,
 };
 use api::Req;
 use async_trait::async_trait;
 use letsgrow_core::Platform;
+use letsgrow_core::metrics::{AccountStats, MetricSet};
 use letsgrow_core::text::{CheckOptions, ViolationCode, check};
 use reqwest::Method;
 use serde_json::json;
 use session::{Ctx, Session};
 use sha2::Digest;
 use std::time::Duration;
+
+/// Ids one `GET /2/tweets` may ask about.
+/// Source: x-api-v2.openapi.json, `GET /2/tweets` `ids` (maxItems 100).
+const METRICS_BATCH: usize = 100;
+/// The owner-only `non_public_metrics` / `organic_metrics` are not asked for
+/// (X refuses them for posts older than 30 days) but are read when present.
+const METRICS_FIELDS: &str = "public_metrics,created_at";
+
+/// A post's numbers from `public_metrics` (and the owner-only
+/// `non_public_metrics` / `organic_metrics` when X sends them), through
+/// [`letsgrow_core::metrics::PLATFORM_FIELDS`]; `retweet_count` and
+/// `repost_count` both mean reposts. A field X leaves out stays absent.
+fn tweet_metrics(v: &serde_json::Value) -> MetricSet {
+    let mut m = MetricSet::new();
+    for group in ["public_metrics", "organic_metrics", "non_public_metrics"] {
+        if let Some(obj) = v[group].as_object() {
+            for (field, n) in obj {
+                if let Some(n) = n.as_i64() {
+                    m.set_field(Platform::X, field, n);
+                }
+            }
+        }
+    }
+    m
+}
+
+/// One post of the author timeline.
+fn recent_tweet(v: &serde_json::Value) -> Option<RecentPost> {
+    let id = v["id"].as_str().filter(|id| is_id(id))?;
+    let created_at = v["created_at"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())?
+        .with_timezone(&chrono::Utc);
+    let refs = v["referenced_tweets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let has = |t: &str| refs.iter().any(|r| r["type"].as_str() == Some(t));
+    Some(RecentPost {
+        external_id: id.to_owned(),
+        url: Some(format!("https://x.com/i/status/{id}")),
+        created_at,
+        text: v["text"].as_str().unwrap_or_default().to_owned(),
+        metrics: tweet_metrics(v),
+        is_reply: has("replied_to"),
+        is_repost: has("retweeted"),
+    })
+}
 
 pub const DEFAULT_API_BASE: &str = "https://api.x.com";
 pub const DEFAULT_AUTH_BASE: &str = "https://x.com";
@@ -79,7 +128,13 @@ static CAPABILITIES: Capabilities = Capabilities {
     threads: true,
     delete: true,
     lookup: true,
-    analytics: crate::AnalyticsCaps::none("Numbers from this platform are not collected yet."),
+    // `GET /2/tweets?ids=` takes up to 100 ids.
+    analytics: crate::AnalyticsCaps {
+        post_metrics_batch: METRICS_BATCH,
+        account_stats: true,
+        recent_posts: true,
+        unavailable: None,
+    },
     engagement: &[EngagementAction::Reply],
     publish_budget: Some(PUBLISH_BUDGET),
     media_by_url: false,
@@ -407,6 +462,89 @@ impl Provider for X {
         Ok(s.finish(found))
     }
 
+    async fn post_metrics(
+        &self,
+        ctx: &ChannelCtx,
+        posts: &[RemotePost],
+    ) -> ProviderResult<WithCreds<Vec<PostMetrics>>> {
+        // Not an id X could have: not there.
+        let ids: Vec<&str> = posts
+            .iter()
+            .map(|p| p.external_id.as_str())
+            .filter(|id| is_id(id))
+            .collect();
+        let mut s = Session::begin(self, ctx).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(METRICS_BATCH) {
+            let mut r = Req::get("/2/tweets", "GET /2/tweets");
+            r.query = vec![
+                ("ids", chunk.join(",")),
+                ("tweet.fields", METRICS_FIELDS.into()),
+            ];
+            let v = s.call(&r).await?;
+            // Deleted or unknown ids come back in `errors`, not `data`: left out.
+            for t in v["data"].as_array().into_iter().flatten() {
+                if let Some(id) = t["id"].as_str() {
+                    out.push(PostMetrics {
+                        external_id: id.to_owned(),
+                        metrics: tweet_metrics(t),
+                    });
+                }
+            }
+        }
+        Ok(s.finish(out))
+    }
+
+    async fn account_stats(&self, ctx: &ChannelCtx) -> ProviderResult<WithCreds<AccountStats>> {
+        let mut s = Session::begin(self, ctx).await?;
+        let mut r = Req::get("/2/users/me", "GET /2/users/me");
+        r.query = vec![("user.fields", "public_metrics".into())];
+        let v = s.call(&r).await?;
+        let pm = &v["data"]["public_metrics"];
+        Ok(s.finish(AccountStats {
+            followers: pm["followers_count"].as_i64(),
+            following: pm["following_count"].as_i64(),
+            posts: pm["tweet_count"].as_i64().or(pm["post_count"].as_i64()),
+        }))
+    }
+
+    async fn recent_posts(
+        &self,
+        ctx: &ChannelCtx,
+        cursor: Option<&str>,
+    ) -> ProviderResult<WithCreds<RecentPage>> {
+        let user = &ctx.account.external_id;
+        if !is_id(user) {
+            return Err(ProviderError::permanent(format!(
+                "{user:?} is not an X user id"
+            )));
+        }
+        let mut s = Session::begin(self, ctx).await?;
+        let mut r = Req::get(
+            format!("/2/users/{user}/tweets"),
+            "GET /2/users/{id}/tweets",
+        );
+        r.query = vec![
+            ("max_results", "100".into()),
+            (
+                "tweet.fields",
+                "public_metrics,created_at,referenced_tweets".into(),
+            ),
+        ];
+        if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+            r.query.push(("pagination_token", c.to_owned()));
+        }
+        let v = s.call(&r).await?;
+        let posts = v["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(recent_tweet)
+            .collect();
+        let next_cursor = v["meta"]["next_token"].as_str().map(str::to_owned);
+        Ok(s.finish(RecentPage { posts, next_cursor }))
+    }
+
     async fn revoke(&self, ctx: &ChannelCtx) -> ProviderResult<()> {
         self.cx().revoke(&ctx.credentials).await
     }
@@ -494,5 +632,45 @@ mod tests {
             public_url: None,
         });
         assert!(validate_text(&part).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod analytics_tests {
+    use super::*;
+    use letsgrow_core::Metric;
+
+    #[test]
+    fn both_repost_names_and_owner_metrics_map() {
+        let m = tweet_metrics(&json!({
+            "public_metrics": {"like_count": 4, "repost_count": 2, "reply_count": 1},
+            "non_public_metrics": {"impression_count": 90, "url_link_clicks": 3}
+        }));
+        assert_eq!(m.get(Metric::Likes), Some(4));
+        assert_eq!(m.get(Metric::Reposts), Some(2));
+        assert_eq!(m.get(Metric::Views), Some(90));
+        assert_eq!(m.get(Metric::Clicks), Some(3));
+        assert_eq!(m.get(Metric::Quotes), None);
+        let old = tweet_metrics(&json!({"public_metrics": {"retweet_count": 7}}));
+        assert_eq!(old.get(Metric::Reposts), Some(7));
+    }
+
+    #[test]
+    fn timeline_post_reads_reply_and_repost() {
+        let t = recent_tweet(&json!({
+            "id": "1850000000000000001", "text": "hi",
+            "created_at": "2026-12-07T10:00:00.000Z",
+            "referenced_tweets": [{"type": "replied_to", "id": "1"}]
+        }))
+        .unwrap();
+        assert!(t.is_reply && !t.is_repost);
+        let rt = recent_tweet(&json!({
+            "id": "1850000000000000002", "text": "RT",
+            "created_at": "2026-12-07T10:00:00Z",
+            "referenced_tweets": [{"type": "retweeted", "id": "1"}]
+        }))
+        .unwrap();
+        assert!(rt.is_repost && !rt.is_reply);
+        assert!(recent_tweet(&json!({"id": "x"})).is_none());
     }
 }

@@ -305,6 +305,7 @@ pub async fn run() {
         crate::suite::scenario!(peer, mastodon_channel_settings_reach_the_status),
         crate::suite::scenario!(peer, mastodon_instance_limits_are_checked_first),
         crate::suite::scenario!(peer, mastodon_private_instances_are_refused_by_default),
+        crate::suite::scenario!(peer, mastodon_analytics_read_what_the_instance_holds),
     ]);
     crate::suite::run("mastodon", scenarios).await;
     let validated = peer.tee.validated();
@@ -325,6 +326,7 @@ pub async fn run() {
         "POST /api/v2/media",
         "POST /api/v1/statuses",
         "DELETE /api/v1/statuses/{id}",
+        "GET /api/v1/statuses/{id}",
         "GET /api/v1/accounts/{id}/statuses",
         "POST /oauth/revoke",
     ] {
@@ -418,4 +420,64 @@ async fn mastodon_private_instances_are_refused_by_default(_peer: &MastodonPeer)
         matches!(&err, ProviderError::InvalidInput { field, .. } if field == "instance_url"),
         "{err:?}"
     );
+}
+
+async fn mastodon_analytics_read_what_the_instance_holds(peer: &MastodonPeer) {
+    use letsgrow_core::Metric;
+    let p = peer.provider();
+    let ctx = channel(peer).await;
+    let root = p
+        .publish(&ctx, &part("analytics root"))
+        .await
+        .expect("publish")
+        .value;
+    let mut reply_part = part("analytics reply");
+    reply_part.reply_to = Some(letsgrow_providers::ReplyRef {
+        parent: root.clone(),
+        root: root.clone(),
+    });
+    let reply = p.publish(&ctx, &reply_part).await.expect("reply").value;
+    let gone = RemotePost {
+        external_id: "999999999".into(),
+        url: None,
+        extra: json!({}),
+    };
+    let got = p
+        .post_metrics(&ctx, &[root.clone(), gone])
+        .await
+        .expect("post_metrics")
+        .value;
+    assert_eq!(got.len(), 1, "the unknown status is left out: {got:?}");
+    assert_eq!(got[0].external_id, root.external_id);
+    let v = peer.status(&ctx, &root.external_id).await.unwrap();
+    assert_eq!(
+        got[0].metrics.get(Metric::Likes),
+        v["favourites_count"].as_i64()
+    );
+    assert_eq!(
+        got[0].metrics.get(Metric::Reposts),
+        v["reblogs_count"].as_i64()
+    );
+    assert_eq!(
+        got[0].metrics.get(Metric::Replies),
+        v["replies_count"].as_i64()
+    );
+    assert_eq!(got[0].metrics.get(Metric::Views), None);
+    let stats = p.account_stats(&ctx).await.expect("account_stats").value;
+    assert_eq!(stats.posts, Some(2), "{stats:?}");
+    assert!(
+        stats.followers.is_some() && stats.following.is_some(),
+        "{stats:?}"
+    );
+    let page = p
+        .recent_posts(&ctx, None)
+        .await
+        .expect("recent_posts")
+        .value;
+    let find = |id: &str| page.posts.iter().find(|r| r.external_id == id).cloned();
+    let r = find(&root.external_id).expect("the root is in the feed");
+    assert!(!r.is_reply && !r.is_repost, "{r:?}");
+    assert_eq!(r.text, "analytics root");
+    let r = find(&reply.external_id).expect("the reply is in the feed");
+    assert!(r.is_reply && !r.is_repost, "{r:?}");
 }
