@@ -190,6 +190,9 @@ pub async fn finish(
     })
 }
 
+/// The history line of a target whose worker stopped mid-publish.
+const WORKER_STOPPED: &str = "the worker publishing this stopped before recording the outcome; checking the platform before any re-send";
+
 /// Returns targets whose `publishing` lease ends before `expired_before`
 /// (their worker died or stalled) to reconciliation: `unconfirmed`, due at
 /// `now_ms`, look up before re-sending. (`expired_before` is separate from
@@ -203,7 +206,7 @@ pub async fn sweep_expired(db: &Db, expired_before: i64, now_ms: i64) -> DbResul
         let ids: Vec<String> = sqlx::query_scalar(sql).bind(expired_before).bind(now_ms).fetch_all(&mut *tx).await?;
         for id in &ids {
             event!(tx, id, now_ms, Some(state::PUBLISHING), state::UNCONFIRMED,
-                "the worker publishing this stopped before recording the outcome; checking the platform before any re-send")?;
+                WORKER_STOPPED)?;
         }
         if !ids.is_empty() {
             notify_due!(db, tx);
@@ -262,7 +265,7 @@ pub async fn sweep_dead_workers(db: &Db, dead_before: i64, now_ms: i64) -> DbRes
             .bind(dead_before).bind(now_ms).fetch_all(&mut *tx).await?;
         for id in &ids {
             event!(tx, id, now_ms, Some(state::PUBLISHING), state::UNCONFIRMED,
-                "the worker publishing this stopped before recording the outcome; checking the platform before any re-send")?;
+                WORKER_STOPPED)?;
         }
         let leases = sqlx::query(sqlx::AssertSqlSafe(leases_sql.as_str()))
             .bind(dead_before).execute(&mut *tx).await?.rows_affected();
